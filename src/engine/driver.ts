@@ -1,0 +1,43 @@
+import type { Clock } from '../core/clock';
+import type { Link } from '../core/link';
+import type { Reading } from '../core/reading';
+import type { SessionLog } from '../core/logger';
+
+/**
+ * What the engine needs from a protocol: connect (sign on / associate), read a set of signals, disconnect.
+ * One implementation per protocol (IEC 62056-21, DLMS, Elgama) in src/engine/drivers/. A driver owns no
+ * timers and no transport: it gets a Link and a Clock from the runner.
+ */
+export interface DriverSignal {
+  signal_alias: string;
+  device_alias: string;
+  /** The protocol's address for this signal (OBIS + attribute, data-set address, ...). */
+  address: string;
+  number_type?: string;
+  /** The whole signal configuration, for protocol-specific fields (short_name, job_todo, ...). */
+  config: Readonly<Record<string, unknown>>;
+}
+
+export interface DriverContext {
+  link: Link;
+  clock: Clock;
+  log: SessionLog;
+  signal: AbortSignal;
+  /** Progress of a long read: bytes or blocks received of expected (expected 0 when unknown). */
+  onProgress?: (done: number, expected: number) => void;
+  /** Status detail the UI shows while a read is on its way (signing on, reading, ...). */
+  onPhase?: (phase: DevicePhase) => void;
+}
+
+export type DevicePhase = 'connecting' | 'signing-on' | 'reading' | 'idle';
+
+export interface DeviceDriver {
+  connect(ctx: DriverContext): Promise<void>;
+  /**
+   * One Reading per requested signal, in the same order. A signal the meter does not have is a `bad`
+   * reading with OBJECT_UNDEFINED, not a thrown error. Throw only for failures of the whole exchange
+   * (timeout, link lost, authentication), which make the runner retry or reconnect.
+   */
+  read(signals: DriverSignal[], ctx: DriverContext): Promise<Reading[]>;
+  disconnect(ctx: DriverContext): Promise<void>;
+}
