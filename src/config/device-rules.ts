@@ -1,0 +1,128 @@
+/**
+ * Rules between fields of one device (which need several fields at once): TCP or serial, DLMS
+ * passwords and keys, HDLC address limits, Elgama client/password and LN.
+ */
+import { applySerialNumberFormula, MAX_PHYSICAL_ADDRESS } from './formula';
+import { Issues, join, own, type Obj } from './issues';
+import type { DlmsAuth, SerialNumberFormula } from './types';
+
+const PASSWORD_AUTHS: ReadonlySet<DlmsAuth> = new Set(['Low', 'High', 'HighMd5', 'HighSha1', 'HighSha256']);
+
+export function checkTransport(o: Obj, out: Obj, path: string, issues: Issues): void {
+  const hasIp = own(o, 'ip') !== undefined;
+  const hasPort = own(o, 'port') !== undefined;
+  const hasDevice = own(o, 'device') !== undefined;
+  if (hasIp && !hasPort) issues.add(join(path, 'port'), 'is missing; a device reached over TCP needs both ip and port');
+  if (hasPort && !hasIp) issues.add(join(path, 'ip'), 'is missing; a device reached over TCP needs both ip and port');
+  if (!hasIp && !hasPort && !hasDevice) {
+    issues.add(path, 'has neither ip + port (TCP) nor device (serial port); give one of them');
+  }
+  // ip + port wins over device: serial settings are then ignored (DESIGN §3).
+  out.transport = hasIp && hasPort ? 'tcp' : 'serial';
+}
+
+function keyLength(suite: number): number {
+  return suite === 2 ? 32 : 16;
+}
+
+export function checkDlms(o: Obj, out: Obj, path: string, issues: Issues): void {
+  const auth = out.auth as DlmsAuth | undefined;
+  const suite = (out.security_suite as number | undefined) ?? 0;
+  const policy = out.security_policy as string | undefined;
+  const mode = out.mode as string | undefined;
+  const has = (k: string) => out[k] !== undefined;
+  const need = (k: string, why: string) => {
+    if (!has(k) && own(o, k) === undefined) issues.add(join(path, k), `is missing; ${why}`);
+  };
+
+  if (auth !== undefined && PASSWORD_AUTHS.has(auth)) need('password', `auth ${auth} needs a password`);
+  if (auth === 'HighGmac') {
+    for (const k of ['system_title', 'block_cipher_key', 'authentication_key']) need(k, 'auth HighGmac needs system_title, block_cipher_key and authentication_key');
+  }
+  if (auth === 'HighEcdsa') {
+    for (const k of ['system_title', 'ecdsa_private_key', 'server_public_key']) need(k, 'auth HighEcdsa needs system_title, ecdsa_private_key and server_public_key');
+    if (out.security_suite === 0) issues.add(join(path, 'security_suite'), 'is 0, but auth HighEcdsa needs security suite 1 (P-256) or 2 (P-384)');
+  }
+  if (policy !== undefined && policy !== 'none') {
+    need('system_title', `security_policy ${policy} needs system_title`);
+    need('block_cipher_key', `security_policy ${policy} needs block_cipher_key`);
+    if (policy.startsWith('authenticated')) need('authentication_key', `security_policy ${policy} needs authentication_key`);
+  }
+
+  // Exact lengths: the key size follows the suite (AES-128 for 0 and 1, AES-256 for 2).
+  const lengths: Record<string, number> = { system_title: 8, block_cipher_key: keyLength(suite), authentication_key: keyLength(suite), dedicated_key: keyLength(suite) };
+  for (const [k, bytes] of Object.entries(lengths)) {
+    const v = out[k];
+    if (typeof v === 'string' && v.length !== bytes * 2) {
+      const secret = k !== 'system_title';
+      const suiteNote = k === 'system_title' ? '' : ` for security suite ${suite}`;
+      issues.add(join(path, k), `has ${v.length / 2} bytes; it must be exactly ${bytes} bytes (${bytes * 2} hex digits)${suiteNote}${secret ? ' (the value is not shown)' : ''}`);
+    }
+  }
+  const curveBytes = suite === 2 ? 48 : 32;
+  const priv = out.ecdsa_private_key;
+  if (typeof priv === 'string' && !priv.startsWith('-----') && priv.length !== curveBytes * 2) {
+    issues.add(join(path, 'ecdsa_private_key'), `has ${priv.length / 2} bytes of hex; a ${suite === 2 ? 'P-384' : 'P-256'} private key is ${curveBytes} bytes (the value is not shown)`);
+  }
+  for (const k of ['ecdsa_public_key', 'server_public_key']) {
+    const v = out[k];
+    if (typeof v !== 'string' || v.startsWith('-----')) continue;
+    const n = v.length / 2;
+    const okLen = n === curveBytes * 2 || (n === curveBytes * 2 + 1 && v.startsWith('04'));
+    if (!okLen) {
+      issues.add(join(path, k), `has ${n} bytes of hex; a ${suite === 2 ? 'P-384' : 'P-256'} public key is ${curveBytes * 2} bytes (x||y) or ${curveBytes * 2 + 1} starting with 04`);
+    }
+  }
+
+  if (mode === 'DLMS-WRAPPER' && out.transport !== 'tcp') {
+    issues.add(join(path, 'mode'), 'is DLMS-WRAPPER, the TCP/IP wrapper, but the device has no ip + port; give them, or use DLMS-HDLC on a serial port');
+  }
+
+  // HDLC addressing limits (the wrapper uses 16-bit wPorts instead).
+  if (mode !== undefined && mode !== 'DLMS-WRAPPER') {
+    const client = out.client_address;
+    if (typeof client === 'number' && client > 0x7f) {
+      issues.add(join(path, 'client_address'), `${client} (0x${client.toString(16).toUpperCase()}) does not fit a one-byte HDLC client address (0..0x7F); only the DLMS-WRAPPER mode allows larger values`);
+    }
+    const sn = out.serial_number;
+    const formula = out.serial_number_formula as SerialNumberFormula | undefined;
+    const size = out.address_size as number | undefined;
+    let physical = out.physical_address as number | undefined;
+    let logical = out.logical_address as number | undefined;
+    let from = 'physical_address';
+    if (typeof sn === 'number' && sn !== 0 && formula !== undefined) {
+      physical = applySerialNumberFormula(formula, sn);
+      logical = 1;
+      from = 'serial_number';
+      if (physical < 0 || physical > MAX_PHYSICAL_ADDRESS) {
+        issues.add(join(path, 'serial_number'), `gives physical address ${physical} through serial_number_formula, outside 0..${MAX_PHYSICAL_ADDRESS}`);
+        physical = undefined;
+      }
+    }
+    if (typeof logical === 'number' && logical > MAX_PHYSICAL_ADDRESS) {
+      issues.add(join(path, 'logical_address'), `${logical} is too large for an HDLC server address (0..${MAX_PHYSICAL_ADDRESS})`);
+    } else if (size !== undefined && size < 4) {
+      if (typeof physical === 'number' && physical > 0x7f) {
+        issues.add(join(path, 'address_size'), `is ${size}, but the physical address ${physical} (from ${from}) needs address_size 4 (a ${size}-byte address holds 0..127)`);
+      } else if (typeof logical === 'number' && logical > 0x7f) {
+        issues.add(join(path, 'address_size'), `is ${size}, but logical_address ${logical} needs address_size 4 (a ${size}-byte address holds 0..127)`);
+      }
+    }
+  }
+}
+
+export function checkElgama(o: Obj, out: Obj, path: string, issues: Issues): void {
+  // Client 32 is the Low-authentication client: it defaults in when a password is given.
+  if (own(o, 'client_address') === undefined && out.password !== undefined) out.client_address = 32;
+  if (out.client_address === 32 && own(o, 'password') === undefined) {
+    issues.add(join(path, 'password'), 'is missing; client_address 32 (Low authentication) needs a password');
+  }
+  if (out.type === 'LN' && out.meter_model !== undefined && out.meter_model !== 3) {
+    issues.add(join(path, 'type'), `LN is only offered by GAMA100 (meter_model 3); meter_model ${String(out.meter_model)} uses SN`);
+  }
+}
+
+export function dlmsAddressSizeDefault(o: Obj, out: Obj): void {
+  // A serial-number derived address (SN % 10000 + 1000) never fits 1 or 2 bytes.
+  if (own(o, 'address_size') === undefined && typeof out.serial_number === 'number' && out.serial_number !== 0) out.address_size = 4;
+}

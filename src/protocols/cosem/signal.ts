@@ -1,0 +1,79 @@
+/**
+ * DLMS signal addressing: the `obis_job` (`1.0.1.8.0.255` or `1.0.1.8.0.255:2`) and `short_name`
+ * fields of a signal turned into what a GET needs (class, logical name, attribute, or a short name).
+ */
+import { MeterError } from '../../core/errors';
+import { snAttributeAddress, scalerAttributeFor } from './classes';
+import { formatObis, parseObis } from './obis';
+import { findObject, resolveShortName, type ObjectListEntry, type SnObjectEntry } from './object-list';
+
+export interface DlmsSignalTarget {
+  obis: Uint8Array;
+  /** Dotted OBIS, for keys and messages. */
+  obisText: string;
+  /** Attribute to read; 2 (the value) when obis_job gives none. */
+  attribute: number;
+  /** Explicit short name from the signal's `short_name` field, if any. */
+  shortName?: number;
+}
+
+/** `short_name` as configured: a number, decimal text or `0x` hex. Throws CONFIG_INVALID. */
+export function parseShortName(value: string | number): number {
+  const n = typeof value === 'number' ? value : /^0x[0-9a-f]{1,4}$/i.test(value.trim()) ? parseInt(value.trim(), 16) : /^\d{1,5}$/.test(value.trim()) ? Number(value.trim()) : NaN;
+  if (!Number.isInteger(n) || n < 0 || n > 0xffff) throw new MeterError('CONFIG_INVALID', `short_name ${String(value)} is not a number 0..0xFFFF.`);
+  return n;
+}
+
+/** Parse a signal's obis_job (and short_name when present). Throws MeterError('CONFIG_INVALID'). */
+export function parseDlmsSignal(signal: { obis_job: string; short_name?: string | number | null }): DlmsSignalTarget {
+  let parsed;
+  try {
+    parsed = parseObis(signal.obis_job);
+  } catch (e) {
+    throw new MeterError('CONFIG_INVALID', `obis_job "${signal.obis_job}" is not an OBIS code such as 1.0.1.8.0.255 or 1.0.1.8.0.255:2.`, { cause: e });
+  }
+  const target: DlmsSignalTarget = { obis: parsed.obis, obisText: formatObis(parsed.obis), attribute: parsed.attribute ?? 2 };
+  const sn = signal.short_name;
+  // 0 and '' mean "not set", as in the WCC Lite configuration.
+  if (sn !== undefined && sn !== null && sn !== '' && sn !== 0 && sn !== '0') target.shortName = parseShortName(sn);
+  return target;
+}
+
+/**
+ * Short name to read for a target: the explicit short_name is the base name of the object (its
+ * attribute is added), else the base name comes from the association object list.
+ */
+export function shortNameFor(target: DlmsSignalTarget, objectList?: readonly SnObjectEntry[]): number {
+  if (target.shortName !== undefined) return snAttributeAddress(target.shortName, target.attribute);
+  if (!objectList) throw new MeterError('OBJECT_UNDEFINED', `${target.obisText} has no short_name and the object list has not been read.`);
+  return resolveShortName(objectList, target.obis, target.attribute);
+}
+
+/**
+ * Interface class of an object: from the object list when there is one, else a guess from the OBIS
+ * code (for LN reads without an object list). The guess is documented in docs/protocols/cosem.md.
+ */
+export function classIdFor(obis: Uint8Array, objectList?: readonly ObjectListEntry[]): number {
+  if (objectList) {
+    const e = findObject(objectList, obis);
+    if (e) return e.classId;
+  }
+  const [a, , c, d] = obis;
+  if (a === 0 && c === 1 && d === 0) return 8;
+  if (c === 99 || (c === 98 && d === 1)) return 7;
+  if (a === 0 && c === 40 && d === 0) return 15;
+  if (a === 0 && c === 96 && d === 3 && obis[4] === 10) return 70;
+  if (a === 0 && c === 22 && d === 0) return 23;
+  if (a === 0 && c === 43 && d === 0) return 64;
+  if (a !== 0 && c >= 1 && c <= 92 && c !== 96) {
+    if (d === 6) return 4;
+    if (d === 4 || d === 5 || d === 14 || d === 15 || d === 24 || d === 25) return 5;
+    return 3;
+  }
+  return 1;
+}
+
+/** Attribute holding the scaler_unit to apply to this read, if the value is scaled. */
+export function scalerAttributeForTarget(classId: number, target: DlmsSignalTarget): number | undefined {
+  return scalerAttributeFor(classId, target.attribute);
+}
