@@ -50,27 +50,45 @@ export function shortNameFor(target: DlmsSignalTarget, objectList?: readonly SnO
 }
 
 /**
- * Interface class of an object: from the object list when there is one, else a guess from the OBIS
- * code (for LN reads without an object list). The guess is documented in docs/protocols/cosem.md.
+ * Interface class of an object: from the object list when there is one, else the most likely class
+ * for the OBIS code (see classCandidates).
  */
 export function classIdFor(obis: Uint8Array, objectList?: readonly ObjectListEntry[]): number {
   if (objectList) {
     const e = findObject(objectList, obis);
     if (e) return e.classId;
   }
-  const [a, , c, d] = obis;
-  if (a === 0 && c === 1 && d === 0) return 8;
-  if (c === 99 || (c === 98 && d === 1)) return 7;
-  if (a === 0 && c === 40 && d === 0) return 15;
-  if (a === 0 && c === 96 && d === 3 && obis[4] === 10) return 70;
-  if (a === 0 && c === 22 && d === 0) return 23;
-  if (a === 0 && c === 43 && d === 0) return 64;
-  if (a !== 0 && c >= 1 && c <= 92 && c !== 96) {
-    if (d === 6) return 4;
-    if (d === 4 || d === 5 || d === 14 || d === 15 || d === 24 || d === 25) return 5;
-    return 3;
+  return classCandidates(obis)[0];
+}
+
+/**
+ * Plausible interface classes for an OBIS code, most likely first. A signal names only an OBIS code and
+ * an attribute (`1.0.1.8.0.255:2`), but an LN GET must name the class too. Reading the whole object list
+ * to find out costs many seconds at 9600 baud, so the client guesses from the value groups (IEC 62056-6-1
+ * naming rules), tries the next candidate when the meter answers object-undefined, and remembers what
+ * worked per meter.
+ */
+export function classCandidates(obis: Uint8Array): number[] {
+  const [a, b, c, d, e] = obis;
+  void b;
+  if (a === 0 && c === 1 && d === 0 && e === 0) return [8, 1]; // clock
+  if (c === 40 && d === 0) return [15, 12]; // association
+  if (a === 0 && c === 42 && d === 0) return [1]; // logical device name
+  if (c === 99 || (c === 98 && a === 0)) return [7]; // profiles, event logs
+  if (a === 0 && c === 96 && d === 3 && e === 10) return [70, 1]; // disconnect control
+  if (a === 0 && c === 22 && d === 0) return [23]; // IEC HDLC setup
+  if (a === 0 && c === 43 && d === 0) return [64]; // security setup
+  if (a === 0 && c === 43 && d === 1) return [1, 3]; // frame counters
+  if (a === 0 && c === 96) return [1, 3]; // general and service entries
+  if (a === 0 && c === 0) return [1]; // identifiers
+  // Electricity and other media: quantity registers. D = processing of the quantity.
+  if (a !== 0 && c !== undefined && c >= 1 && c <= 199) {
+    if (d === 4 || d === 5 || d === 14 || d === 15 || d === 24 || d === 25) return [5, 3, 4];
+    if (d === 6 || d === 16 || d === 26) return [4, 3];
+    if (c === 0 || c === 96 || c === 97 || c === 98) return [1, 3];
+    return [3, 4, 1];
   }
-  return 1;
+  return [1, 3, 4];
 }
 
 /** Attribute holding the scaler_unit to apply to this read, if the value is scaled. */
