@@ -151,7 +151,7 @@ export class SimModel {
   /** LN association object_list: array of {class_id, version, logical_name, access_rights}. */
   objectListLN(): DlmsData {
     return array(
-      this.objects.map((o) =>
+      this.objects.filter((o) => o.classId !== 12).map((o) =>
         struct(
           u16(o.classId),
           u8(o.version),
@@ -172,7 +172,7 @@ export class SimModel {
   /** SN association object_list: array of {base_name, class_id, version, logical_name}. */
   objectListSN(): DlmsData {
     return array(
-      this.objects.map((o) => struct(i16(toSigned16(o.baseName ?? 0)), u16(o.classId), u8(o.version), octets(obisBytes(o.obis)))),
+      this.objects.filter((o) => o.classId !== 15).map((o) => struct(i16(toSigned16(o.baseName ?? 0)), u16(o.classId), u8(o.version), octets(obisBytes(o.obis)))),
     );
   }
 }
@@ -234,6 +234,9 @@ export function createDemoDlmsModel(opts: DemoMeterOptions = {}): SimModel {
   const m = new SimModel();
   const base = { import: 12_345_678, export: 1_234_567, rImport: 2_345_678, rExport: 345_678 };
 
+  // The current association, in both referencing styles: attribute 2 is the object list.
+  m.add({ classId: 15, version: 1, obis: '0.0.40.0.0.255', attributes: new Map([[2, () => m.objectListLN()]]) });
+  m.add({ classId: 12, version: 2, obis: '0.0.40.0.0.255', baseName: 0xfa00, attributes: new Map([[2, () => m.objectListSN()]]) });
   m.add({ classId: 1, version: 0, obis: '0.0.42.0.0.255', attributes: new Map([[2, text(ldn)]]) });
   m.add({ classId: 1, version: 0, obis: '0.0.96.1.0.255', attributes: new Map([[2, text(serial)]]) });
   m.add({ classId: 1, version: 0, obis: '1.0.0.2.0.255', attributes: new Map([[2, text('MSIM-1.4.2')]]) });

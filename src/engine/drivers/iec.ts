@@ -1,0 +1,47 @@
+import type { Reading } from '../../core/reading';
+import type { IecDeviceConfig } from '../../config/types';
+import { iecOptionsFromConfig, isModeDDevice } from '../../protocols/iec62056-21/config';
+import { listenModeD } from '../../protocols/iec62056-21/mode-d';
+import { readout } from '../../protocols/iec62056-21/readout';
+import { mapSignals } from '../../protocols/iec62056-21/mapping';
+import type { DeviceDriver, DriverContext, DriverSignal } from '../driver';
+
+/** The subset of an IEC 62056-21 device a readout needs (Elgama EPQS/LZQM/ITS profiles reuse it). */
+export type IecReadoutDevice = Pick<
+  IecDeviceConfig,
+  'serialnumber' | 'type' | 'poll_delay_ms' | 't2' | 'serial_close_delay' | 'timeout_ms' | 'retry_counter' | 'baudrate' | 'databits' | 'parity' | 'stopbits'
+>;
+
+/**
+ * IEC 62056-21 device driver. A readout is a whole dialogue (sign-on, baud switch, data, back to the
+ * initial rate), so there is no session to keep between polls: connect and disconnect do nothing and
+ * every read signs on afresh. Mode D devices only listen for the next pushed telegram.
+ */
+export class IecDriver implements DeviceDriver {
+  constructor(private readonly device: IecReadoutDevice) {}
+
+  async connect(): Promise<void> {}
+
+  async read(signals: DriverSignal[], ctx: DriverContext): Promise<Reading[]> {
+    ctx.onPhase?.('signing-on');
+    const opts = {
+      ...iecOptionsFromConfig(this.device),
+      signal: ctx.signal,
+      log: ctx.log,
+      onProgress: (p: { phase: string; bytes: number }) => {
+        if (p.phase === 'data') {
+          ctx.onPhase?.('reading');
+          ctx.onProgress?.(p.bytes, 0);
+        }
+      },
+    };
+    const source = isModeDDevice(this.device) ? await listenModeD(ctx.link, ctx.clock, opts) : await readout(ctx.link, ctx.clock, opts);
+    return mapSignals(
+      source,
+      signals.map((s) => ({ signal_alias: s.signal_alias, device_alias: s.device_alias, tag_job_todo: s.address, number_type: s.number_type ?? 'STRING' })),
+      ctx.clock.wallTime(),
+    );
+  }
+
+  async disconnect(): Promise<void> {}
+}

@@ -1,0 +1,219 @@
+import { MeterError } from '../../core/errors';
+import type { SessionLog } from '../../core/logger';
+import type { DlmsTransport } from '../transport';
+import type { DlmsData } from '../dlms/axdr/types';
+import type { AttributeDescriptor, MethodDescriptor, SelectiveAccess } from '../dlms/apdu/types';
+import { scalerAttributeFor } from '../cosem/classes';
+import { obisKey } from '../cosem/obis';
+import { type LnObjectEntry, type SnObjectEntry, decodeObjectListLN } from '../cosem/object-list';
+import { type ProfileBuffer, decodeCaptureObjects, decodeProfileBuffer, entryDescriptor, rangeDescriptor } from '../cosem/profile';
+import { type ScalerUnit, decodeScalerUnit } from '../cosem/scaler';
+import { type AssociationParams, type AssociationResult, associate, release } from './association';
+import { AttributeReader, MeterKnowledge, type ProfileMeta, type ValueRequest, type ValueResult } from './reader';
+import { DlmsServices, unwrapReadResult } from './services';
+
+export interface DlmsSessionOptions extends AssociationParams {
+  log?: SessionLog;
+  signal?: AbortSignal;
+  /** Release the association with RLRQ before closing the link. Default: on for the TCP wrapper only, since HDLC DISC releases it anyway. */
+  releaseWithRlrq?: boolean;
+  /** Most attributes in one GET-with-list (meters have their own limits). Default 32. */
+  maxListItems?: number;
+  onBlock?: (blocks: number, bytes: number) => void;
+}
+
+export interface ProfileColumn {
+  classId: number;
+  obis: Uint8Array;
+  attribute: number;
+  unit: string;
+}
+
+export interface ProfileReadout extends ProfileBuffer {
+  columns: ProfileColumn[];
+  capturePeriodS: number;
+}
+
+export type ProfileSelection = { from: number; to: number } | { fromEntry: number; toEntry?: number } | undefined;
+
+/**
+ * A DLMS/COSEM client association over a transport (HDLC or wrapper): associate, read values with the
+ * fewest round trips the meter allows, read profiles, release. Knowledge of the meter (scalers, classes,
+ * object list) is passed in so it survives reconnects.
+ */
+export class DlmsSession {
+  private services!: DlmsServices;
+  private reader!: AttributeReader;
+  association?: AssociationResult;
+
+  constructor(
+    private readonly transport: DlmsTransport,
+    readonly knowledge: MeterKnowledge,
+    private readonly opts: DlmsSessionOptions,
+  ) {}
+
+  get roundTrips(): number {
+    return this.transport.stats.roundTrips;
+  }
+
+  get open(): boolean {
+    return this.association !== undefined;
+  }
+
+  /** Link layer up, then the application association. A refused association closes the link again. */
+  async connect(): Promise<AssociationResult> {
+    await this.transport.connect();
+    try {
+      this.association = await associate(this.transport, this.opts);
+    } catch (e) {
+      await this.transport.disconnect().catch(() => undefined);
+      throw e;
+    }
+    const serverMaxPdu = Math.min(this.association.serverMaxPdu || 0xffff, this.transport.maxApduHint ?? 0xffff);
+    this.services = new DlmsServices(this.transport, {
+      serverMaxPdu,
+      ...(this.opts.log ? { log: this.opts.log } : {}),
+      ...(this.opts.signal ? { signal: this.opts.signal } : {}),
+      ...(this.opts.onBlock ? { onBlock: this.opts.onBlock } : {}),
+    });
+    this.reader = new AttributeReader(
+      this.services,
+      {
+        referencing: this.opts.referencing,
+        multipleReferences: this.association.conformance.has('multiple-references'),
+        serverMaxPdu,
+      },
+      this.knowledge,
+      this.opts.maxListItems ?? 32,
+    );
+    return this.association;
+  }
+
+  private assertOpen(): void {
+    if (!this.association) throw new MeterError('PROTOCOL', 'No open association: connect first.');
+  }
+
+  get dlms(): DlmsServices {
+    this.assertOpen();
+    return this.services;
+  }
+
+  /** Values (scaled where the class has a scaler), one result per request, per-item errors inside. */
+  async readValues(requests: ValueRequest[]): Promise<ValueResult[]> {
+    this.assertOpen();
+    return this.reader.read(requests);
+  }
+
+  async get(attribute: AttributeDescriptor, access?: SelectiveAccess): Promise<DlmsData> {
+    this.assertOpen();
+    return this.services.get(attribute, access);
+  }
+
+  async set(attribute: AttributeDescriptor, value: DlmsData): Promise<void> {
+    this.assertOpen();
+    return this.services.set(attribute, value);
+  }
+
+  async action(method: MethodDescriptor, parameters?: DlmsData): Promise<DlmsData | undefined> {
+    this.assertOpen();
+    return this.services.action(method, parameters);
+  }
+
+  /** The current association's object list (LN: 0.0.40.0.0.255 attribute 2; SN: base name 0xFA00). */
+  async readObjectList(): Promise<LnObjectEntry[] | SnObjectEntry[]> {
+    this.assertOpen();
+    if (this.opts.referencing === 'SN') return this.reader.loadSnObjects();
+    const list = await this.services.get({ classId: 15, obis: Uint8Array.from([0, 0, 40, 0, 0, 255]), attributeId: 2 });
+    return decodeObjectListLN(list);
+  }
+
+  /**
+   * A profile generic buffer (load profile, event log) by time range or entry range, rows decoded with
+   * timestamps and register columns scaled. Capture objects, capture period and column scalers are read
+   * once per meter and reused.
+   */
+  async readProfile(obis: Uint8Array, selection: ProfileSelection): Promise<ProfileReadout> {
+    this.assertOpen();
+    const meta = await this.profileMeta(obis);
+    const access: SelectiveAccess | undefined =
+      selection === undefined
+        ? undefined
+        : 'from' in selection
+          ? rangeDescriptor(selection.from, selection.to, { restrictingObject: meta.clockColumn })
+          : entryDescriptor(selection.fromEntry, selection.toEntry ?? 0);
+    const buffer = await this.readAttribute(7, obis, 2, access);
+    const decoded = decodeProfileBuffer(buffer, {
+      captureObjects: meta.captureObjects,
+      capturePeriod: meta.capturePeriodS,
+      scalers: meta.scalers,
+    });
+    return {
+      ...decoded,
+      capturePeriodS: meta.capturePeriodS,
+      columns: meta.captureObjects.map((c, i) => ({
+        classId: c.classId,
+        obis: c.logicalName,
+        attribute: c.attributeIndex,
+        unit: decoded.units[i] ?? '',
+      })),
+    };
+  }
+
+  private async profileMeta(obis: Uint8Array): Promise<ProfileMeta> {
+    const key = obisKey(obis);
+    const cached = this.knowledge.profiles.get(key);
+    if (cached) return cached;
+    const [capture, period] = await this.reader.read([
+      { obis, attribute: 3, classId: 7 },
+      { obis, attribute: 4, classId: 7 },
+    ]);
+    if (capture.error) throw capture.error;
+    const captureObjects = decodeCaptureObjects(capture.data!);
+    const capturePeriodS = period.data && (period.data.type === 'uint32' || period.data.type === 'uint16') ? period.data.value : 0;
+    // Scalers of register columns: one list read for all of them (and none at all once cached).
+    const scalerColumns = captureObjects
+      .map((c, i) => ({ c, i, attr: scalerAttributeFor(c.classId, c.attributeIndex) }))
+      .filter((x) => x.attr !== undefined);
+    const scalers: (ScalerUnit | undefined)[] = captureObjects.map(() => undefined);
+    if (scalerColumns.length > 0) {
+      const su = await this.reader.read(scalerColumns.map((x) => ({ obis: x.c.logicalName, attribute: x.attr!, classId: x.c.classId })));
+      su.forEach((r, k) => {
+        if (!r.data) return;
+        try {
+          scalers[scalerColumns[k].i] = decodeScalerUnit(r.data);
+        } catch {
+          // an unreadable scaler leaves that column unscaled
+        }
+      });
+    }
+    const meta = {
+      captureObjects,
+      capturePeriodS,
+      scalers,
+      clockColumn: captureObjects.find((c) => c.classId === 8 && c.attributeIndex === 2),
+    };
+    this.knowledge.profiles.set(key, meta);
+    return meta;
+  }
+
+  /** One attribute by LN or SN, with optional selective (LN) / parameterized (SN) access. */
+  private async readAttribute(classId: number, obis: Uint8Array, attribute: number, access?: SelectiveAccess): Promise<DlmsData> {
+    if (this.opts.referencing === 'LN') return this.services.get({ classId, obis, attributeId: attribute }, access);
+    const objects = this.knowledge.snObjects ?? (await this.reader.loadSnObjects());
+    const entry = objects.find((o) => obisKey(o.logicalName) === obisKey(obis));
+    if (!entry) throw new MeterError('OBJECT_UNDEFINED', `${Array.from(obis).join('.')} is not in the meter's object list.`);
+    const name = entry.baseName + 8 * (attribute - 1);
+    const [result] = await this.services.read([
+      access ? { type: 'parameterized-access', name, selector: access.selector, parameter: access.parameters } : { type: 'variable-name', name },
+    ]);
+    return unwrapReadResult(result);
+  }
+
+  /** Release (RLRQ where it matters) and close the link layer. Never throws for a silent meter. */
+  async close(): Promise<void> {
+    const wantRlrq = this.opts.releaseWithRlrq ?? this.transport.kind === 'wrapper';
+    if (this.association && wantRlrq) await release(this.transport).catch(() => undefined);
+    this.association = undefined;
+    await this.transport.disconnect().catch(() => undefined);
+  }
+}
