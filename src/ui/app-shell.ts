@@ -1,0 +1,263 @@
+import { LitElement, css, html, nothing } from 'lit';
+import { EngineWatch, engineMonitor } from './engine-client';
+import { ROUTES, routeFromHash, type Route } from './routes';
+import './update-banner';
+
+/**
+ * The frame around every page: banner, navigation, main landmark. Wide screens get a side rail;
+ * below 768 px the navigation becomes a bottom bar with thumb-sized targets.
+ */
+export class AppShell extends LitElement {
+  static override properties = {
+    route: { state: true },
+    page: { state: true },
+    loadError: { state: true },
+  };
+
+  static override styles = css`
+    :host {
+      display: grid;
+      grid-template-columns: 13rem minmax(0, 1fr);
+      grid-template-rows: auto 1fr;
+      grid-template-areas: 'header header' 'nav main';
+      min-height: 100vh;
+      min-height: 100dvh;
+      color: var(--ms-text);
+      background: var(--ms-bg);
+    }
+    .skip {
+      position: absolute;
+      left: 0.5rem;
+      top: -4rem;
+      z-index: 10;
+      padding: 0.75rem 1rem;
+      background: var(--ms-primary);
+      color: var(--ms-on-primary);
+      border-radius: 0.5rem;
+      font-weight: 600;
+    }
+    .skip:focus {
+      top: 0.5rem;
+    }
+    header {
+      grid-area: header;
+      display: flex;
+      align-items: center;
+      justify-content: space-between;
+      gap: 1rem;
+      padding: 0.5rem 1rem;
+      background: var(--ms-header-bg);
+      color: var(--ms-header-text);
+      min-width: 0;
+    }
+    .brand {
+      display: flex;
+      align-items: center;
+      gap: 0.6rem;
+      font-size: 1.2rem;
+      font-weight: 700;
+      margin: 0;
+    }
+    .brand img {
+      width: 32px;
+      height: 32px;
+      border-radius: 6px;
+    }
+    .engine {
+      font-size: 0.85rem;
+      white-space: nowrap;
+      overflow: hidden;
+      text-overflow: ellipsis;
+    }
+    nav {
+      grid-area: nav;
+      background: var(--ms-surface);
+      border-right: 1px solid var(--ms-border);
+    }
+    nav ul {
+      list-style: none;
+      margin: 0;
+      padding: 0.5rem;
+      display: flex;
+      flex-direction: column;
+      gap: 0.25rem;
+      position: sticky;
+      top: 0;
+    }
+    nav a {
+      display: flex;
+      align-items: center;
+      gap: 0.75rem;
+      min-height: 48px;
+      padding: 0 0.75rem;
+      border-radius: 0.5rem;
+      color: var(--ms-text);
+      text-decoration: none;
+      font-weight: 600;
+    }
+    nav a:hover {
+      background: var(--ms-hover);
+    }
+    nav a[aria-current='page'] {
+      background: var(--ms-selected);
+      color: var(--ms-selected-text);
+    }
+    a:focus-visible,
+    main:focus-visible {
+      outline: 3px solid var(--ms-focus);
+      outline-offset: 2px;
+    }
+    main {
+      grid-area: main;
+      padding: 1rem 1.5rem 2rem;
+      min-width: 0;
+    }
+    main:focus {
+      outline: none;
+    }
+    .banner-slot {
+      position: fixed;
+      right: 1rem;
+      bottom: 1rem;
+      left: auto;
+      max-width: min(28rem, calc(100vw - 2rem));
+      z-index: 20;
+    }
+    @media (max-width: 767px) {
+      :host {
+        grid-template-columns: minmax(0, 1fr);
+        grid-template-areas: 'header' 'main';
+      }
+      nav {
+        position: fixed;
+        left: 0;
+        right: 0;
+        bottom: 0;
+        z-index: 5;
+        border-right: 0;
+        border-top: 1px solid var(--ms-border);
+        padding-bottom: env(safe-area-inset-bottom, 0);
+      }
+      nav ul {
+        flex-direction: row;
+        padding: 0;
+        gap: 0;
+      }
+      nav li {
+        flex: 1 1 0;
+        min-width: 0;
+      }
+      nav a {
+        flex-direction: column;
+        justify-content: center;
+        gap: 0.1rem;
+        min-height: 56px;
+        padding: 0.25rem 0;
+        border-radius: 0;
+        font-size: 0.7rem;
+      }
+      main {
+        padding: 1rem 1rem calc(72px + env(safe-area-inset-bottom, 0px));
+      }
+      .engine {
+        max-width: 45vw;
+      }
+      .banner-slot {
+        left: 0.5rem;
+        right: 0.5rem;
+        bottom: calc(64px + env(safe-area-inset-bottom, 0px));
+        max-width: none;
+      }
+    }
+  `;
+
+  declare route: Route;
+  declare page: HTMLElement | undefined;
+  declare loadError: string | undefined;
+  private navigated = false;
+  private readonly onHash = () => void this.show(routeFromHash(location.hash));
+
+  constructor() {
+    super();
+    this.route = routeFromHash(location.hash);
+    this.page = undefined;
+    this.loadError = undefined;
+    new EngineWatch(this);
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    window.addEventListener('hashchange', this.onHash);
+    void this.show(this.route);
+  }
+
+  override disconnectedCallback(): void {
+    window.removeEventListener('hashchange', this.onHash);
+    super.disconnectedCallback();
+  }
+
+  private async show(route: Route): Promise<void> {
+    this.route = route;
+    this.loadError = undefined;
+    document.title = `${route.label} · MeterScope`;
+    try {
+      await route.load();
+    } catch (e) {
+      if (this.route === route) this.loadError = e instanceof Error ? e.message : String(e);
+      return;
+    }
+    if (this.route !== route) return; // the user moved on while the chunk loaded
+    this.page = document.createElement(route.tag);
+    if (this.navigated) {
+      // After a navigation, put keyboard and screen-reader users at the top of the new page.
+      await this.updateComplete;
+      this.renderRoot.querySelector<HTMLElement>('main')?.focus();
+    }
+    this.navigated = true;
+  }
+
+  private skipToMain(e: Event): void {
+    e.preventDefault();
+    this.renderRoot.querySelector<HTMLElement>('main')?.focus();
+  }
+
+  private engineLabel(): string {
+    if (engineMonitor.error) return 'Engine: unavailable';
+    const s = engineMonitor.status;
+    if (!s) return 'Engine: starting…';
+    if (s.state === 'empty') return 'Engine: no configuration';
+    return `Engine: ${s.state}${s.busy ? ', reading' : ''}`;
+  }
+
+  override render() {
+    const current = this.route.id;
+    return html`
+      <a class="skip" href="#main" @click=${this.skipToMain}>Skip to content</a>
+      <header>
+        <p class="brand"><img src="./icons/icon-192.png" alt="" width="32" height="32" />MeterScope</p>
+        <span class="engine" role="status">${this.engineLabel()}</span>
+      </header>
+      <nav aria-label="Main">
+        <ul>
+          ${ROUTES.map(
+            (r) => html`<li>
+              <a href="#/${r.id}" aria-current=${r.id === current ? 'page' : nothing}>${r.icon}<span>${r.label}</span></a>
+            </li>`,
+          )}
+        </ul>
+      </nav>
+      <main id="main" tabindex="-1">
+        ${this.loadError
+          ? html`<div role="alert">
+              <h1>${this.route.label}</h1>
+              <p>This page could not be loaded (${this.loadError}). If you are offline, the app may not be fully cached yet.</p>
+              <button @click=${() => void this.show(this.route)}>Try again</button>
+            </div>`
+          : (this.page ?? html`<p>Loading…</p>`)}
+      </main>
+      <div class="banner-slot"><ms-update-banner></ms-update-banner></div>
+    `;
+  }
+}
+
+customElements.define('ms-app', AppShell);

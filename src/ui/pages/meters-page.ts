@@ -1,0 +1,261 @@
+import { LitElement, css, html, nothing } from 'lit';
+import type { StoredConfig } from '../../store';
+import type { ConfigIssue } from '../../worker/engine-api';
+import { downloadText, safeFileName } from '../download';
+import { getEngine } from '../engine-client';
+import { errorText, formatTime } from '../format';
+import { pageStyles } from '../shared-styles';
+import { getStore } from '../store-client';
+
+type Check =
+  | { kind: 'none' }
+  | { kind: 'valid'; devices: number; signals: number }
+  | { kind: 'invalid'; errors: ConfigIssue[] }
+  | { kind: 'unreadable'; message: string };
+
+/** Counts for the saved list, read from the stored text without a full validation. */
+function countItems(raw: string): string {
+  try {
+    const doc = JSON.parse(raw) as { devices?: unknown; signals?: unknown };
+    const d = Array.isArray(doc.devices) ? doc.devices.length : 0;
+    const s = Array.isArray(doc.signals) ? doc.signals.length : 0;
+    return `${d} device${d === 1 ? '' : 's'}, ${s} signal${s === 1 ? '' : 's'}`;
+  } catch {
+    return 'unreadable';
+  }
+}
+
+/**
+ * Import, check, save, list and export configurations. Validation runs in the engine worker (the
+ * same code that will refuse to start on a bad configuration), so what passes here also loads there.
+ */
+export class MetersPage extends LitElement {
+  static override properties = {
+    text: { state: true },
+    name: { state: true },
+    check: { state: true },
+    message: { state: true },
+    saved: { state: true },
+    working: { state: true },
+  };
+
+  static override styles = [
+    pageStyles,
+    css`
+      .saved {
+        list-style: none;
+        padding: 0;
+        margin: 0;
+      }
+      .saved li {
+        display: flex;
+        flex-wrap: wrap;
+        align-items: center;
+        justify-content: space-between;
+        gap: 0.5rem 1rem;
+        padding: 0.75rem 0;
+        border-bottom: 1px solid var(--ms-border);
+      }
+      .saved .name {
+        font-weight: 600;
+        overflow-wrap: anywhere;
+      }
+      .saved .actions {
+        margin: 0;
+      }
+    `,
+  ];
+
+  declare text: string;
+  declare name: string;
+  declare check: Check;
+  declare message: string;
+  declare saved: StoredConfig[] | undefined;
+  declare working: boolean;
+
+  constructor() {
+    super();
+    this.text = '';
+    this.name = '';
+    this.check = { kind: 'none' };
+    this.message = '';
+    this.saved = undefined;
+    this.working = false;
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    void this.loadSaved();
+  }
+
+  private async loadSaved(): Promise<void> {
+    try {
+      const store = await getStore();
+      this.saved = (await store.listConfigs()).sort((a, b) => a.name.localeCompare(b.name));
+    } catch (e) {
+      this.saved = [];
+      this.message = `Saved configurations could not be read: ${errorText(e)}`;
+    }
+  }
+
+  private async onFile(e: Event): Promise<void> {
+    const input = e.target as HTMLInputElement;
+    const file = input.files?.[0];
+    if (!file) return;
+    this.text = await file.text();
+    this.name = file.name.replace(/\.json$/i, '');
+    await this.validate();
+  }
+
+  private onText(e: Event): void {
+    this.text = (e.target as HTMLTextAreaElement).value;
+    this.check = { kind: 'none' };
+    this.message = '';
+  }
+
+  private async validate(): Promise<boolean> {
+    this.message = '';
+    if (!this.text.trim()) {
+      this.check = { kind: 'unreadable', message: 'Choose a file or paste a configuration first.' };
+      return false;
+    }
+    this.working = true;
+    try {
+      const result = await getEngine().validateConfig(this.text);
+      this.check = result.ok
+        ? { kind: 'valid', devices: result.config.devices.length, signals: result.config.signals.length }
+        : { kind: 'invalid', errors: result.errors };
+      return result.ok;
+    } catch (e) {
+      this.check = { kind: 'unreadable', message: `The engine could not check it: ${errorText(e)}` };
+      return false;
+    } finally {
+      this.working = false;
+    }
+  }
+
+  private async save(): Promise<void> {
+    const name = this.name.trim();
+    if (!name) {
+      this.message = 'Give the configuration a name before saving.';
+      return;
+    }
+    if (!(await this.validate())) return;
+    this.working = true;
+    try {
+      const store = await getStore();
+      const existed = (await store.getConfig(name)) !== undefined;
+      await store.saveConfig(name, this.text);
+      this.message = existed ? `Saved "${name}" (replaced the older one).` : `Saved "${name}".`;
+      await this.loadSaved();
+    } catch (e) {
+      this.message = `Not saved: ${errorText(e)}`;
+    } finally {
+      this.working = false;
+    }
+  }
+
+  private exportConfig(c: StoredConfig): void {
+    // The stored text is the user's own document, so it goes out exactly as it came in.
+    downloadText(safeFileName(c.name, 'json'), c.raw);
+  }
+
+  private async deleteSaved(c: StoredConfig): Promise<void> {
+    if (!confirm(`Delete the configuration "${c.name}"? Readings already stored are kept.`)) return;
+    try {
+      await (await getStore()).deleteConfig(c.name);
+      this.message = `Deleted "${c.name}".`;
+      await this.loadSaved();
+    } catch (e) {
+      this.message = `Not deleted: ${errorText(e)}`;
+    }
+  }
+
+  private renderCheck() {
+    const c = this.check;
+    if (c.kind === 'valid') {
+      return html`<p class="ok" role="status">Valid: ${c.devices} device(s), ${c.signals} signal(s).</p>`;
+    }
+    if (c.kind === 'unreadable') {
+      return html`<div class="errors" role="alert"><p>${c.message}</p></div>`;
+    }
+    if (c.kind === 'invalid') {
+      return html`<div class="errors" role="alert" aria-labelledby="errors-title">
+        <p id="errors-title">
+          ${c.errors.length} error${c.errors.length === 1 ? '' : 's'}: the configuration was not saved.
+        </p>
+        <ul class="error-list">
+          ${c.errors.map(
+            (err) => html`<li><code class="path">${err.path || '(document)'}</code>: <span>${err.message}</span></li>`,
+          )}
+        </ul>
+      </div>`;
+    }
+    return nothing;
+  }
+
+  override render() {
+    return html`
+      <h1>Meters</h1>
+      <p class="muted">
+        A configuration lists devices and signals with the WCC Lite field names. Import one from a file or paste it,
+        check it, save it in this browser, and export it again.
+      </p>
+
+      <section class="card" aria-labelledby="import-title">
+        <h2 id="import-title">Import a configuration</h2>
+        <label for="file">Configuration file (JSON)</label>
+        <input id="file" type="file" accept=".json,application/json" @change=${this.onFile} />
+        <label for="text">Or paste the JSON here</label>
+        <textarea
+          id="text"
+          rows="10"
+          spellcheck="false"
+          autocomplete="off"
+          .value=${this.text}
+          @input=${this.onText}
+        ></textarea>
+        <label for="name">Save as</label>
+        <input
+          id="name"
+          type="text"
+          autocomplete="off"
+          .value=${this.name}
+          @input=${(e: Event) => (this.name = (e.target as HTMLInputElement).value)}
+        />
+        <div class="actions">
+          <button @click=${() => void this.validate()} ?disabled=${this.working}>Check</button>
+          <button class="primary" @click=${() => void this.save()} ?disabled=${this.working}>Save</button>
+        </div>
+        ${this.renderCheck()}
+        <p role="status" class="message">${this.message}</p>
+      </section>
+
+      <section class="card" aria-labelledby="saved-title">
+        <h2 id="saved-title">Saved configurations</h2>
+        ${this.saved === undefined
+          ? html`<p>Loading…</p>`
+          : this.saved.length === 0
+            ? html`<p class="muted">None saved yet.</p>`
+            : html`<ul class="saved">
+                ${this.saved.map(
+                  (c) => html`<li data-config=${c.name}>
+                    <div>
+                      <div class="name">${c.name}</div>
+                      <div class="muted">${countItems(c.raw)} · saved ${formatTime(c.savedAt)}</div>
+                    </div>
+                    <div class="actions">
+                      <button @click=${() => this.exportConfig(c)} aria-label=${`Export ${c.name}`}>Export</button>
+                      <button class="danger" @click=${() => void this.deleteSaved(c)} aria-label=${`Delete ${c.name}`}>
+                        Delete
+                      </button>
+                    </div>
+                  </li>`,
+                )}
+              </ul>`}
+      </section>
+    `;
+  }
+}
+
+customElements.define('ms-meters-page', MetersPage);

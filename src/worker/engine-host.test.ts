@@ -1,0 +1,131 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { validateConfig } from '../config';
+import type { Clock } from '../core/clock';
+import { MeterError } from '../core/errors';
+import type { EngineEvent } from './engine-api';
+import { EngineHost, NOT_WIRED, type BackendContext, type EngineBackendFactory } from './engine-host';
+
+const clock: Clock = {
+  now: () => 0,
+  wallTime: () => 1_700_000_000_000,
+  sleep: () => Promise.resolve(),
+  schedule: () => () => undefined,
+};
+
+const example = (name: string): unknown => JSON.parse(readFileSync(new URL(`../../examples/${name}`, import.meta.url), 'utf8'));
+
+function collect(host: EngineHost): EngineEvent[] {
+  const events: EngineEvent[] = [];
+  host.subscribe((e) => {
+    events.push(e);
+  });
+  return events;
+}
+
+describe('EngineHost', () => {
+  it('refuses a configuration with errors, returns them all and does not change state', async () => {
+    const host = new EngineHost({ validate: validateConfig, clock });
+    const result = await host.loadConfig(example('invalid.json'));
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.errors.length).toBeGreaterThan(5);
+    expect(result.errors.every((e) => typeof e.path === 'string' && e.message.length > 0)).toBe(true);
+    expect(host.status().state).toBe('empty');
+    expect(() => host.start()).toThrow(MeterError);
+  });
+
+  it('starts with the placeholder backend: every enabled device idle, "not yet wired", no values', async () => {
+    const host = new EngineHost({ validate: validateConfig, clock });
+    const events = collect(host);
+    const loaded = await host.loadConfig(example('wcc-lite.json'));
+    expect(loaded.ok).toBe(true);
+    expect(host.status().state).toBe('loaded');
+    const status = host.start();
+    expect(status.state).toBe('running');
+    expect(status.busy).toBe(false);
+    const enabled = status.devices.filter((d) => d.state !== 'disabled');
+    expect(enabled.length).toBeGreaterThan(0);
+    for (const d of enabled) {
+      expect(d.state).toBe('idle');
+      expect(d.detail).toBe(NOT_WIRED);
+    }
+    expect(events.filter((e) => e.type === 'value')).toHaveLength(0);
+    expect(events.filter((e) => e.type === 'status')).toHaveLength(enabled.length);
+    const stopped = await host.stop();
+    expect(stopped.state).toBe('loaded');
+    expect(stopped.devices.filter((d) => d.state !== 'disabled').every((d) => d.state === 'stopped')).toBe(true);
+  });
+
+  it('passes a plugged-in backend values, states and trace through, and reports busy while reading', async () => {
+    let ctx: BackendContext | undefined;
+    let stops = 0;
+    const backend: EngineBackendFactory = (_config, c) => {
+      ctx = c;
+      return {
+        start() {},
+        async stop() {
+          stops++;
+        },
+      };
+    };
+    const host = new EngineHost({ validate: validateConfig, clock, backend });
+    const events = collect(host);
+    await host.loadConfig(example('wcc-lite.json'));
+    host.start();
+    const alias = host.status().devices[0]!.device_alias;
+    ctx!.status(alias, 'reading');
+    expect(host.status().busy).toBe(true);
+    ctx!.value({ ts: 1, device_alias: alias, signal_alias: 'x', value: 1.5, unit: 'kWh', quality: 'good' });
+    ctx!.status(alias, 'ok');
+    expect(host.status().busy).toBe(false);
+    ctx!.logger.log(3, alias, 'hello from the backend');
+    expect(events).toContainEqual({ type: 'value', reading: expect.objectContaining({ value: 1.5, device_alias: alias }) });
+    expect(events.some((e) => e.type === 'trace' && e.line.message === 'hello from the backend')).toBe(true);
+    expect(host.start().state).toBe('running'); // a second start does not make a second backend
+    await host.stop();
+    expect(stops).toBe(1);
+  });
+
+  it('masks configured passwords in trace lines', async () => {
+    let ctx: BackendContext | undefined;
+    const host = new EngineHost({
+      validate: validateConfig,
+      clock,
+      backend: (_config, c) => {
+        ctx = c;
+        return { start() {}, async stop() {} };
+      },
+    });
+    const events = collect(host);
+    const doc = example('wcc-lite.json') as { devices: { password?: string }[] };
+    const password = doc.devices.find((d) => typeof d.password === 'string' && d.password.length >= 3)?.password;
+    expect(password).toBeTruthy();
+    await host.loadConfig(doc);
+    host.start();
+    ctx!.logger.log(3, 'x', `P1 (${password})`);
+    const messages = events.flatMap((e) => (e.type === 'trace' ? [e.line.message] : []));
+    expect(messages.at(-1)).toMatch(/^P1 \(/);
+    expect(messages.at(-1)).not.toContain(password);
+  });
+
+  it('replays recent trace lines to a late subscriber and drops a listener whose page is gone', async () => {
+    const host = new EngineHost({ validate: validateConfig, clock, traceBacklog: 2 });
+    host.trace(3, 'engine', 'one');
+    host.trace(3, 'engine', 'two');
+    host.trace(3, 'engine', 'three');
+    const late = collect(host);
+    expect(late.map((e) => (e.type === 'trace' ? e.line.message : ''))).toEqual(['two', 'three']);
+
+    let calls = 0;
+    host.subscribe(() => {
+      calls++;
+      return Promise.reject(new Error('port closed'));
+    });
+    const before = calls;
+    host.trace(3, 'engine', 'four');
+    await new Promise((r) => setTimeout(r, 0));
+    host.trace(3, 'engine', 'five');
+    expect(calls).toBe(before + 1);
+  });
+});

@@ -1,0 +1,48 @@
+import { defineConfig } from 'vite';
+import { VitePWA } from 'vite-plugin-pwa';
+
+// Base './' so the built app runs from any folder (a USB stick, a sub-path on an intranet server).
+export default defineConfig({
+  base: './',
+  build: {
+    target: 'es2022',
+  },
+  // Module workers: the engine worker uses ES imports and is code-split like the page.
+  worker: {
+    format: 'es',
+  },
+  preview: {
+    port: 4173,
+    strictPort: true,
+  },
+  plugins: [
+    VitePWA({
+      // A new version waits for the user's "Reload": an automatic reload could cut a meter session.
+      registerType: 'prompt',
+      // src/ui/sw-update.ts imports virtual:pwa-register itself.
+      injectRegister: false,
+      manifest: {
+        name: 'MeterScope',
+        short_name: 'MeterScope',
+        description:
+          'Read electricity, gas, water and heat meters over IEC 62056-21 and DLMS/COSEM: optical probe, TCP bridge, offline.',
+        start_url: './',
+        scope: './',
+        display: 'standalone',
+        theme_color: '#0f4c81',
+        background_color: '#0f4c81',
+        icons: [
+          { src: 'icons/icon-192.png', sizes: '192x192', type: 'image/png', purpose: 'any' },
+          { src: 'icons/icon-512.png', sizes: '512x512', type: 'image/png', purpose: 'any' },
+          { src: 'icons/icon-maskable-512.png', sizes: '512x512', type: 'image/png', purpose: 'maskable' },
+        ],
+      },
+      workbox: {
+        // Includes the emitted worker chunks (assets/*.js), so the engine works offline too.
+        globPatterns: ['**/*.{js,css,html,png,svg,webmanifest}'],
+        navigateFallback: 'index.html',
+        cleanupOutdatedCaches: true,
+      },
+    }),
+  ],
+});
