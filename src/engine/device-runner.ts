@@ -171,7 +171,32 @@ export class DeviceRunner implements LinkHolder {
   }
 
   private async exchange(stop: AbortSignal, keep: boolean): Promise<Reading[]> {
-    const { clock, device, pool, lock, key, signals } = this.d;
+    const { clock, signals } = this.d;
+    return this.withSession(stop, keep, async (driver, ctx) => {
+      this.enter('reading');
+      return alignReadings(signals, await driver.read(signals, ctx), clock.wallTime());
+    });
+  }
+
+  /**
+   * Anything else a user asks of this device (object list, one attribute, a profile): run `op` in a
+   * session, under the port lock, exactly like a read. No retries: the user sees the error and decides.
+   */
+  async operate<T>(stop: AbortSignal, keep: boolean, op: (driver: DeviceDriver, ctx: DriverContext) => Promise<T>): Promise<T> {
+    this.lostReason = undefined;
+    try {
+      const result = await this.withSession(stop, keep, op);
+      if (!keep) this.setState('ok');
+      return result;
+    } catch (e) {
+      const err = toMeterError(e);
+      this.setState(err.code === 'CANCELLED' ? 'stopped' : 'link-lost', { error: err.code, detail: err.message });
+      throw err;
+    }
+  }
+
+  private async withSession<T>(stop: AbortSignal, keep: boolean, op: (driver: DeviceDriver, ctx: DriverContext) => Promise<T>): Promise<T> {
+    const { device, pool, lock, key } = this.d;
     if (stop.aborted) throw new MeterError('CANCELLED');
     const ac = new AbortController();
     const onStop = () => ac.abort(new MeterError('CANCELLED'));
@@ -201,11 +226,9 @@ export class DeviceRunner implements LinkHolder {
         this.enter('connecting');
         await driver.connect(s.ctx);
       }
-      this.enter('reading');
-      const raw = await driver.read(signals, s.ctx);
-      const readings = alignReadings(signals, raw, clock.wallTime());
+      const result = await op(driver, s.ctx);
       if (!keep) await this.endSession();
-      return readings;
+      return result;
     } catch (e) {
       this.endSessionAbruptly(new MeterError('CANCELLED', 'The session was dropped after a failed exchange.'));
       if (this.lostReason !== undefined) throw new MeterError('PORT_LOST', this.lostReason, { cause: e });

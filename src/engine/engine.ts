@@ -10,7 +10,7 @@ import type { Link } from '../core/link';
 import type { Logger } from '../core/logger';
 import type { Reading } from '../core/reading';
 import { DeviceRunner } from './device-runner';
-import type { DeviceDriver, DriverSignal } from './driver';
+import type { DeviceDriver, DriverContext, DriverSignal } from './driver';
 import { LinkPool } from './link-pool';
 import { PortLock } from './port-lock';
 import { linkKey, portTag } from './ports';
@@ -140,6 +140,25 @@ export class Engine {
         await Promise.all(runners.map((r) => r.dropLink()));
       }
     })();
+    this.onceTasks.add(task);
+    const untrack = () => this.onceTasks.delete(task);
+    task.then(untrack, untrack);
+    return task;
+  }
+
+  /**
+   * Run a user's operation on one device (object list, one attribute, a profile) in a session, under
+   * the device's port lock. While polling, the running session is used; otherwise the device is
+   * connected for the operation and disconnected after it.
+   */
+  async operate<T>(device_alias: string, op: (driver: DeviceDriver, ctx: DriverContext) => Promise<T>): Promise<T> {
+    const plan = this.plans.find((p) => p.device.device_alias === device_alias);
+    if (!plan) throw new MeterError('CONFIG_INVALID', `There is no enabled device "${device_alias}".`);
+    const signal = this.life.signal;
+    const running = this.polling ? this.runners.get(device_alias) : undefined;
+    if (running) return running.operate(signal, true, op);
+    const runner = this.makeRunner(plan, false);
+    const task = runner.operate(signal, false, op).finally(() => runner.dropLink());
     this.onceTasks.add(task);
     const untrack = () => this.onceTasks.delete(task);
     task.then(untrack, untrack);

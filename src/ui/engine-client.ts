@@ -6,7 +6,7 @@
 import { proxy, wrap, type Remote } from 'comlink';
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { Reading } from '../core/reading';
-import type { DeviceState, EngineApi, EngineEvent, EngineStatus, TraceLine } from '../worker/engine-api';
+import type { DeviceState, EngineApi, EngineEvent, EngineStatus, LoadResult, TraceLine } from '../worker/engine-api';
 
 let remote: Remote<EngineApi> | undefined;
 
@@ -24,6 +24,10 @@ export function getEngine(): Remote<EngineApi> {
 }
 
 const TRACE_KEEP = 1000;
+const SESSION_KEEP = 20_000;
+
+/** Identity of one reading, to merge readOnce's answer with the same readings already streamed. */
+const sessionKey = (r: Reading): string => `${r.device_alias}/${r.signal_alias}/${r.ts}`;
 const BUSY: ReadonlySet<DeviceState> = new Set<DeviceState>(['connecting', 'signing-on', 'reading', 'retrying']);
 
 class EngineMonitor extends EventTarget {
@@ -31,6 +35,22 @@ class EngineMonitor extends EventTarget {
   readonly trace: TraceLine[] = [];
   /** Latest reading per `device_alias/signal_alias`. */
   readonly latest = new Map<string, Reading>();
+  /** Progress of long reads per device: bytes (or blocks) received of expected (0 = unknown). */
+  readonly progress = new Map<string, { done: number; expected: number }>();
+  /**
+   * When each busy device entered its current dialogue (epoch ms). Pages show a progress bar only
+   * once a read has taken longer than a second, so quick reads do not flicker.
+   */
+  readonly busySince = new Map<string, number>();
+  /**
+   * Readings of "this read": every value since the user last pressed Read or Start. Kept here, not in
+   * a page, so walking to another page and back loses nothing.
+   */
+  readonly session: Reading[] = [];
+  /** The configuration the UI last loaded into the engine (the worker does not hand it back). */
+  loaded: { name: string; raw: string } | undefined;
+  /** Readings shown but not stored (STORAGE_FULL...). Separate from `error`: the engine still works. */
+  storageWarning: string | undefined;
   error: string | undefined;
   /** The trace level last asked of the engine (the worker starts at 4, "info"). */
   traceLevel = 4;
@@ -63,6 +83,40 @@ class EngineMonitor extends EventTarget {
     this.changed();
   }
 
+  /** Load a configuration into the engine and remember it, so pages can append signals to it. */
+  async loadConfiguration(name: string, raw: string): Promise<LoadResult> {
+    const result = await getEngine().loadConfig(JSON.parse(raw));
+    if (result.ok) {
+      this.loaded = { name, raw };
+      this.progress.clear();
+      this.busySince.clear();
+    }
+    await this.refresh().catch(() => undefined);
+    return result;
+  }
+
+  /** A new read begins: "this read" starts empty. */
+  beginSession(): void {
+    this.session.length = 0;
+    this.storageWarning = undefined;
+    this.changed();
+  }
+
+  /** Readings returned by readOnce: add any the event stream has not delivered (yet). */
+  addToSession(readings: readonly Reading[]): void {
+    const seen = new Set(this.session.map(sessionKey));
+    for (const r of readings) {
+      if (!seen.has(sessionKey(r))) this.pushSession(r);
+      this.latest.set(`${r.device_alias}/${r.signal_alias}`, r);
+    }
+    this.changed();
+  }
+
+  private pushSession(r: Reading): void {
+    this.session.push(r);
+    if (this.session.length > SESSION_KEEP) this.session.splice(0, this.session.length - SESSION_KEEP);
+  }
+
   clearTrace(): void {
     this.trace.length = 0;
     this.changed();
@@ -74,7 +128,23 @@ class EngineMonitor extends EventTarget {
       if (this.trace.length > TRACE_KEEP) this.trace.splice(0, this.trace.length - TRACE_KEEP);
     } else if (e.type === 'value') {
       this.latest.set(`${e.reading.device_alias}/${e.reading.signal_alias}`, e.reading);
-    } else if (this.status) {
+      this.pushSession(e.reading);
+    } else if (e.type === 'progress') {
+      this.progress.set(e.device_alias, { done: e.done, expected: e.expected });
+      if (!this.busySince.has(e.device_alias)) this.busySince.set(e.device_alias, Date.now());
+    } else if (e.type === 'storage') {
+      this.storageWarning = `${e.device_alias}: readings shown but not stored (${e.error}). ${e.message}`;
+    } else {
+      if (BUSY.has(e.state)) {
+        if (!this.busySince.has(e.device_alias)) this.busySince.set(e.device_alias, Date.now());
+      } else {
+        this.busySince.delete(e.device_alias);
+        this.progress.delete(e.device_alias);
+      }
+      if (!this.status) {
+        this.changed();
+        return;
+      }
       const devices = this.status.devices.map((d) => {
         if (d.device_alias !== e.device_alias) return d;
         const next = { ...d, state: e.state };

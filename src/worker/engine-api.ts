@@ -51,7 +51,52 @@ export interface EngineStatus {
 export type EngineEvent =
   | { type: 'value'; reading: Reading }
   | { type: 'status'; device_alias: string; state: DeviceState; detail?: string }
-  | { type: 'trace'; line: TraceLine };
+  | { type: 'trace'; line: TraceLine }
+  /** A long read on its way: bytes (or blocks) received of expected (expected 0 when unknown). */
+  | { type: 'progress'; device_alias: string; done: number; expected: number }
+  /** Readings could not be stored (e.g. STORAGE_FULL): they are shown, but say so. */
+  | { type: 'storage'; device_alias: string; error: string; message: string };
+
+/** One object of a DLMS association object list, ready to show. */
+export interface ObjectInfo {
+  classId: number;
+  className: string;
+  version: number;
+  /** Dotted OBIS, e.g. 1.0.1.8.0.255. */
+  obis: string;
+  /** OBIS in words, from the dictionary. */
+  description: string;
+  /** SN referencing: the base name. */
+  baseName?: number;
+  attributes: { id: number; name: string; access?: string }[];
+}
+
+export interface AttributeValue {
+  /** Display value: scaled number, text, ISO date, or JSON for structures. */
+  value: number | string | boolean | null;
+  unit?: string;
+  /** A readable rendering of the whole A-XDR value (type and content). */
+  text: string;
+}
+
+export interface ProfileRequest {
+  /** DLMS: the profile's OBIS (default 1.0.99.1.0.255); IEC: `P.01` load profile or `P.98` logbook. */
+  address?: string;
+  /** Epoch ms range; both inclusive. */
+  from: number;
+  to: number;
+}
+
+export interface ProfileResult {
+  device_alias: string;
+  address: string;
+  name: string;
+  columns: { name: string; unit: string }[];
+  /** ts epoch ms (null when the meter gave none), one value per column. */
+  rows: { ts: number | null; values: (number | string | boolean | null)[] }[];
+  /** The stored profile's id in IndexedDB (profiles are committed before they are returned). */
+  storedId?: number;
+}
 
 export type EngineListener = (event: EngineEvent) => void;
 
@@ -82,4 +127,19 @@ export interface EngineApi {
   unsubscribe(id: number): Promise<void>;
   /** Trace detail, 0 silent .. 7 every byte (the CLI's -d). Secrets are masked at every level. */
   setTraceLevel(level: number): Promise<void>;
+  /**
+   * Read every enabled signal (of one device, or all) once, now. Readings are committed to IndexedDB
+   * before they are returned and emitted. Works whether or not polling is running.
+   */
+  readOnce(device_alias?: string): Promise<Reading[]>;
+  /** Cancel reads in progress (polling stops too). */
+  cancel(): Promise<void>;
+  /** The built-in demo configuration (a DLMS meter, an IEC 62056-21 meter and two Elgama profiles on port DEMO). */
+  demoConfig(): Promise<unknown>;
+  /** DLMS: the association object list of a device. */
+  readObjectList(device_alias: string): Promise<ObjectInfo[]>;
+  /** DLMS: one attribute of one object, scaled where the class has a scaler. */
+  readAttribute(device_alias: string, target: { classId: number; obis: string; attribute: number }): Promise<AttributeValue>;
+  /** A load profile or event log by date range (DLMS profile generic; IEC P.01 / P.98). Stored before returned. */
+  readProfile(device_alias: string, request: ProfileRequest): Promise<ProfileResult>;
 }

@@ -67,6 +67,9 @@ describe('EngineHost', () => {
         async stop() {
           stops++;
         },
+        async readOnce() {
+          return [];
+        },
       };
     };
     const host = new EngineHost({ validate: validateConfig, clock, backend });
@@ -94,7 +97,7 @@ describe('EngineHost', () => {
       clock,
       backend: (_config, c) => {
         ctx = c;
-        return { start() {}, async stop() {} };
+        return { start() {}, async stop() {}, async readOnce() { return []; } };
       },
     });
     const events = collect(host);

@@ -22,20 +22,32 @@ export interface BackendContext {
   readonly logger: Logger;
   value(reading: Reading): void;
   status(device_alias: string, state: DeviceState, detail?: string): void;
+  progress(device_alias: string, done: number, expected: number): void;
+  storage(device_alias: string, error: string, message: string): void;
 }
 
-/** The shape src/engine's `Engine` already has, so it can be adapted without changes. */
+/**
+ * The engine behind the worker for one loaded configuration: created when the configuration is
+ * loaded, so a single read works without polling; `start`/`stop` only control polling.
+ */
 export interface EngineBackend {
   /** Begin polling every enabled device; returns at once. */
   start(): void;
-  /** End every dialogue cleanly; resolves when all have ended. */
+  /** End polling and every dialogue cleanly; resolves when all have ended. The backend stays usable. */
   stop(): Promise<void>;
+  /** Read every enabled signal (of one device, or all) once. */
+  readOnce(device_alias?: string): Promise<Reading[]>;
+  /** The protocol engine, for device operations (object list, attributes, profiles); absent when not wired. */
+  readonly engine?: import('../engine/engine').Engine;
 }
 
 export type EngineBackendFactory = (config: MeterConfig, ctx: BackendContext) => EngineBackend;
 
 /** The honest placeholder until protocol sessions are plugged in. */
 export const notWiredBackend: EngineBackendFactory = (config, ctx) => ({
+  async readOnce() {
+    throw new MeterError('UNSUPPORTED', NOT_WIRED);
+  },
   start() {
     for (const d of config.devices) {
       if (d.enable !== 1) continue;
@@ -70,6 +82,7 @@ export class EngineHost {
   private logger: Logger;
   private config: MeterConfig | undefined;
   private backend: EngineBackend | undefined;
+  private polling = false;
   private readonly devices = new Map<string, DeviceStatus>();
   private readonly subscribers = new Set<Subscriber>();
   private readonly backlog: TraceLine[] = [];
@@ -89,7 +102,10 @@ export class EngineHost {
       this.trace(2, 'engine', `configuration refused: ${result.errors.length} error(s); the engine keeps its previous state`);
       return { ok: false, errors: result.errors };
     }
-    if (this.backend) await this.stop();
+    if (this.backend) {
+      await this.stop();
+      this.backend = undefined;
+    }
     const config = result.config;
     // A fresh logger per configuration: secrets of the old one are no longer needed, the new ones are.
     this.logger = this.newLogger();
@@ -104,31 +120,48 @@ export class EngineHost {
       }
       this.devices.set(d.device_alias, status);
     }
+    this.backend = this.backendFactory(config, {
+      clock: this.clock,
+      logger: this.logger,
+      value: (reading) => this.emit({ type: 'value', reading }),
+      status: (alias, state, detail) => this.setStatus(alias, state, detail),
+      progress: (alias, done, expected) => this.emit({ type: 'progress', device_alias: alias, done, expected }),
+      storage: (alias, error, message) => this.emit({ type: 'storage', device_alias: alias, error, message }),
+    });
     this.trace(3, 'engine', `configuration loaded: ${config.devices.length} device(s), ${config.signals.length} signal(s)`);
     return { ok: true, deviceCount: config.devices.length, signalCount: config.signals.length };
   }
 
   start(): EngineStatus {
     const config = this.config;
-    if (!config) throw new MeterError('CONFIG_INVALID', 'No configuration is loaded.');
-    if (this.backend) return this.status();
+    const backend = this.backend;
+    if (!config || !backend) throw new MeterError('CONFIG_INVALID', 'No configuration is loaded.');
+    if (this.polling) return this.status();
     const enabled = config.devices.filter((d) => d.enable === 1).length;
     this.trace(3, 'engine', `start: ${enabled} enabled device(s)`);
-    const backend = this.backendFactory(config, {
-      clock: this.clock,
-      logger: this.logger,
-      value: (reading) => this.emit({ type: 'value', reading }),
-      status: (alias, state, detail) => this.setStatus(alias, state, detail),
-    });
-    this.backend = backend;
+    this.polling = true;
     backend.start();
     return this.status();
+  }
+
+  /** Read now (all devices, or one), whether or not polling runs. */
+  async readOnce(device_alias?: string): Promise<Reading[]> {
+    const backend = this.backend;
+    if (!backend) throw new MeterError('CONFIG_INVALID', 'No configuration is loaded.');
+    return backend.readOnce(device_alias);
+  }
+
+  /** The protocol engine of the loaded configuration, for device operations. */
+  engine(): import('../engine/engine').Engine {
+    const engine = this.backend?.engine;
+    if (!engine) throw new MeterError(this.backend ? 'UNSUPPORTED' : 'CONFIG_INVALID', this.backend ? NOT_WIRED : 'No configuration is loaded.');
+    return engine;
   }
 
   async stop(): Promise<EngineStatus> {
     const backend = this.backend;
     if (!backend) return this.status();
-    this.backend = undefined;
+    this.polling = false;
     await backend.stop();
     for (const d of this.devices.values()) {
       if (d.state !== 'disabled') this.setStatus(d.device_alias, 'stopped');
@@ -140,7 +173,7 @@ export class EngineHost {
   status(): EngineStatus {
     const devices = [...this.devices.values()].map((d) => ({ ...d }));
     return {
-      state: !this.config ? 'empty' : this.backend ? 'running' : 'loaded',
+      state: !this.config ? 'empty' : this.polling ? 'running' : 'loaded',
       busy: devices.some((d) => BUSY.has(d.state)),
       devices,
       deviceCount: this.config?.devices.length ?? 0,

@@ -8,16 +8,26 @@
 import { expose, type Remote, releaseProxy } from 'comlink';
 import { exportConfigText, parseConfigText, validateConfig } from '../config';
 import { realClock } from '../core/real-clock';
+import { demoConfig } from '../sim/demo';
 import type { EngineApi, EngineListener } from './engine-api';
 import { EngineHost } from './engine-host';
+import { protocolBackend } from './protocol-backend';
+import { openWorkerLink } from './worker-links';
+import { readAttribute, readObjectList, readProfile } from './operations';
+import { typedErrors } from './typed-errors';
+import { workerStore } from './worker-store';
 
 const VERSION = '0.1.0';
 
-// The protocol engine (src/engine) plugs in through `backend`, e.g.
-//   backend: (config, ctx) => new Engine({ config, clock: ctx.clock, logger: ctx.logger, openLink,
-//     createDriver, commit: store.addReadings, onEvent: (e) => forward values and states to ctx })
-// Until then the default backend reports each enabled device as idle, "protocol engine not yet wired".
-const host = new EngineHost({ validate: validateConfig, clock: realClock });
+const host = new EngineHost({
+  validate: validateConfig,
+  clock: realClock,
+  backend: protocolBackend({
+    openLink: openWorkerLink,
+    commit: async (readings) => (await workerStore()).addReadings(readings),
+    commitEvents: async (events) => (await workerStore()).addEvents(events),
+  }),
+});
 
 interface Subscription {
   end: () => void;
@@ -26,7 +36,7 @@ interface Subscription {
 const subscriptions = new Map<number, Subscription>();
 let nextSubscription = 1;
 
-const api: EngineApi = {
+const api: EngineApi = typedErrors({
   async ping() {
     return `pong: MeterScope engine ${VERSION}`;
   },
@@ -66,7 +76,34 @@ const api: EngineApi = {
     s.end();
     s.listener[releaseProxy]();
   },
-};
+  async readOnce(device_alias) {
+    return host.readOnce(device_alias);
+  },
+  async cancel() {
+    await host.stop();
+  },
+  async demoConfig() {
+    return demoConfig();
+  },
+  async readObjectList(device_alias) {
+    return readObjectList(host.engine(), device_alias);
+  },
+  async readAttribute(device_alias, target) {
+    return readAttribute(host.engine(), device_alias, target);
+  },
+  async readProfile(device_alias, request) {
+    const result = await readProfile(host.engine(), device_alias, request);
+    // Committed before it is shown, like readings.
+    const storedId = await (await workerStore()).saveProfile({
+      device_alias,
+      name: result.name,
+      columns: [{ name: 'Time', isTime: true }, ...result.columns.map((c) => ({ name: c.name, unit: c.unit, address: result.address }))],
+      rows: result.rows.map((r) => [r.ts, ...r.values]),
+      readAt: realClock.wallTime(),
+    });
+    return { ...result, storedId };
+  },
+});
 
 expose(api);
 host.trace(3, 'engine', `engine worker ${VERSION} ready`);

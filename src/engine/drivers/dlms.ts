@@ -84,6 +84,11 @@ export function elgamaDlmsProfile(d: ElgamaDeviceConfig): DlmsLinkProfile {
  */
 export class DlmsDriver implements DeviceDriver {
   private session?: DlmsSession;
+
+  /** The open association, for the object browser and profile reads (undefined when not connected). */
+  get activeSession(): DlmsSession | undefined {
+    return this.session;
+  }
   readonly knowledge = new MeterKnowledge();
 
   constructor(

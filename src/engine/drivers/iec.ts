@@ -4,13 +4,15 @@ import { iecOptionsFromConfig, isModeDDevice } from '../../protocols/iec62056-21
 import { listenModeD } from '../../protocols/iec62056-21/mode-d';
 import { readout } from '../../protocols/iec62056-21/readout';
 import { mapSignals } from '../../protocols/iec62056-21/mapping';
+import { openProgrammingSession } from '../../protocols/iec62056-21/programming';
+import { formatIecTimestamp, parseLoadProfile, type ProfileBlock } from '../../protocols/iec62056-21/load-profile';
 import type { DeviceDriver, DriverContext, DriverSignal } from '../driver';
 
 /** The subset of an IEC 62056-21 device a readout needs (Elgama EPQS/LZQM/ITS profiles reuse it). */
 export type IecReadoutDevice = Pick<
   IecDeviceConfig,
   'serialnumber' | 'type' | 'poll_delay_ms' | 't2' | 'serial_close_delay' | 'timeout_ms' | 'retry_counter' | 'baudrate' | 'databits' | 'parity' | 'stopbits'
->;
+> & { password?: string };
 
 /**
  * IEC 62056-21 device driver. A readout is a whole dialogue (sign-on, baud switch, data, back to the
@@ -44,4 +46,26 @@ export class IecDriver implements DeviceDriver {
   }
 
   async disconnect(): Promise<void> {}
+
+  /**
+   * A load profile (`P.01`) or logbook (`P.98`) between two instants, read in programming mode with
+   * R5 `P.01(from;to)` (P1 password first when the device has one). Times are the meter's local
+   * time; the demo and most meters in the field run on UTC or say so with a season marker.
+   */
+  async readProfile(ctx: DriverContext, address: string, fromMs: number, toMs: number): Promise<ProfileBlock[]> {
+    ctx.onPhase?.('signing-on');
+    const session = await openProgrammingSession(ctx.link, ctx.clock, {
+      ...iecOptionsFromConfig(this.device),
+      ...(this.device.password ? { password: this.device.password } : {}),
+      signal: ctx.signal,
+      log: ctx.log,
+    });
+    try {
+      ctx.onPhase?.('reading');
+      const answer = await session.read('R5', `${address}(${formatIecTimestamp(fromMs)};${formatIecTimestamp(toMs)})`);
+      return parseLoadProfile(answer.dataSets, (a) => a === address);
+    } finally {
+      await session.close().catch(() => undefined);
+    }
+  }
 }

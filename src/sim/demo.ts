@@ -1,0 +1,193 @@
+import type { Clock } from '../core/clock';
+import { LINE_300_7E1, LINE_9600_8N1, type Link } from '../core/link';
+import { createSerialPair } from '../core/memory-link';
+import { serverAddress, serverAddressFromSerial } from '../protocols/hdlc/address';
+import { createDemoDlmsModel } from './dlms/model';
+import { SimDlmsMeter } from './dlms/server';
+import { VirtualIecMeter } from './iec/virtual-meter';
+import { landisLikeModeC } from './iec/profiles';
+
+/**
+ * The built-in demo meters. A device whose `device` (port) starts with `DEMO` is not read over a real
+ * port but over a memory wire to a simulator in the same worker, at real line speed: the sign-on, the
+ * baud switch and every frame are real protocol traffic, so the demo shows what a real read looks like.
+ */
+export const DEMO_PORT_PREFIX = 'DEMO';
+
+export function isDemoPort(device: string | undefined): boolean {
+  return typeof device === 'string' && device.toUpperCase().startsWith(DEMO_PORT_PREFIX);
+}
+
+const DEMO_GAMA_ID = 2141421;
+const DEMO_GAMA_PASSWORD = '12345678';
+
+/** The demo configuration, in the same WCC Lite form a user writes. */
+export function demoConfig(): unknown {
+  const dlms = (alias: string, name: string, obis: string, extra: Record<string, unknown> = {}) => ({
+    signal_name: name,
+    device_alias: alias,
+    signal_alias: obis.replace(/\.255$/, '').replace(/\./g, '_'),
+    obis_job: obis,
+    ...extra,
+  });
+  const iec = (name: string, tag: string, type = 'FLOAT') => ({
+    signal_name: name,
+    device_alias: 'demo_iec',
+    signal_alias: `t_${tag.replace(/[^0-9A-Za-z]/g, '_')}`,
+    tag_job_todo: tag,
+    number_type: type,
+  });
+  return {
+    devices: [
+      {
+        name: 'Demo three-phase meter (DLMS/COSEM)',
+        description: 'Built-in simulator: DLMS/COSEM over HDLC, LN referencing, public client',
+        device_alias: 'demo_dlms',
+        protocol: 'DLMS',
+        device: 'DEMO-DLMS',
+        baudrate: 9600,
+        databits: 8,
+        parity: 'none',
+        stopbits: 1,
+        mode: 'DLMS-HDLC',
+        type: 'LN',
+        auth: 'None',
+        client_address: '0x10',
+        physical_address: 17,
+        logical_address: 1,
+        address_size: 2,
+        scan_rate_ms: 10000,
+      },
+      {
+        name: 'Demo C&I meter (IEC 62056-21)',
+        description: 'Built-in simulator: mode C readout, 300 → 9600 baud, P.01 load profile',
+        device_alias: 'demo_iec',
+        protocol: 'IEC 62056-21',
+        device: 'DEMO-IEC',
+        baudrate: 300,
+        databits: 7,
+        parity: 'even',
+        stopbits: 1,
+        type: 'C',
+        serialnumber: '',
+        password: '00003141',
+        scan_rate_ms: 30000,
+      },
+      {
+        name: 'Demo Elgama GAMA 300',
+        description: 'Built-in simulator: DLMS short names, address from the serial number, client 32 (Low)',
+        device_alias: 'demo_gama',
+        protocol: 'Elgama',
+        device: 'DEMO-GAMA',
+        baudrate: 9600,
+        databits: 8,
+        parity: 'none',
+        stopbits: 1,
+        id: DEMO_GAMA_ID,
+        meter_model: 2,
+        client_address: 32,
+        password: DEMO_GAMA_PASSWORD,
+        timeout_ms: 2500,
+        use_time: 0,
+        scan_rate_ms: 30000,
+      },
+      {
+        name: 'Demo Elgama EPQS',
+        description: 'Built-in simulator: IEC 62056-21 readout addressed by the meter id (profile unverified on hardware)',
+        device_alias: 'demo_epqs',
+        protocol: 'Elgama',
+        device: 'DEMO-EPQS',
+        baudrate: 9600,
+        id: 45678903,
+        meter_model: 1,
+        timeout_ms: 3000,
+        use_time: 0,
+        scan_rate_ms: 30000,
+      },
+    ],
+    signals: [
+      dlms('demo_dlms', 'Active energy import (+A)', '1.0.1.8.0.255'),
+      dlms('demo_dlms', 'Active energy import, tariff 1', '1.0.1.8.1.255'),
+      dlms('demo_dlms', 'Active energy import, tariff 2', '1.0.1.8.2.255'),
+      dlms('demo_dlms', 'Active energy export (-A)', '1.0.2.8.0.255'),
+      dlms('demo_dlms', 'Reactive energy import (+R)', '1.0.3.8.0.255'),
+      dlms('demo_dlms', 'Active power import', '1.0.1.7.0.255'),
+      dlms('demo_dlms', 'Voltage L1', '1.0.32.7.0.255'),
+      dlms('demo_dlms', 'Voltage L2', '1.0.52.7.0.255'),
+      dlms('demo_dlms', 'Voltage L3', '1.0.72.7.0.255'),
+      dlms('demo_dlms', 'Current L1', '1.0.31.7.0.255'),
+      dlms('demo_dlms', 'Current L2', '1.0.51.7.0.255'),
+      dlms('demo_dlms', 'Current L3', '1.0.71.7.0.255'),
+      dlms('demo_dlms', 'Frequency', '1.0.14.7.0.255'),
+      dlms('demo_dlms', 'Power factor', '1.0.13.7.0.255'),
+      dlms('demo_dlms', 'Maximum demand', '1.0.1.6.0.255'),
+      dlms('demo_dlms', 'Meter serial number', '0.0.96.1.0.255', { number_type: 'STRING' }),
+      iec('Active energy import (+A)', '1.8.0'),
+      iec('Active energy export (-A)', '2.8.0'),
+      iec('Energy import one day ago', '1.8.0*24'),
+      iec('Voltage L1', '32.7.0'),
+      iec('Current L1', '31.7.0'),
+      iec('Meter serial number', 'C.1.0', 'STRING'),
+      {
+        signal_name: 'Active energy import (+A)',
+        device_alias: 'demo_gama',
+        signal_alias: 'energy_import',
+        job_todo: '1.0.1.8.0.255',
+        tag_job_todo: '2',
+        number_type: 'DOUBLE',
+      },
+      {
+        signal_name: 'Voltage L1',
+        device_alias: 'demo_gama',
+        signal_alias: 'voltage_l1',
+        job_todo: '1.0.32.7.0.255',
+        tag_job_todo: '2',
+        number_type: 'FLOAT',
+      },
+      { signal_name: 'Active energy import (+A)', device_alias: 'demo_epqs', signal_alias: 'energy_import', job_todo: '1.8.0', number_type: 'FLOAT' },
+      { signal_name: 'Voltage L1', device_alias: 'demo_epqs', signal_alias: 'voltage_l1', job_todo: '32.7.0', number_type: 'FLOAT' },
+    ],
+  };
+}
+
+/**
+ * Open the demo meter behind a `DEMO…` port: a memory wire with the matching simulator on the far end,
+ * timed by `clock` (the real clock in the app, a virtual one in tests). Each open is a fresh line, as if
+ * the probe had just been put on the meter.
+ */
+export function openDemoLink(port: string, clock: Clock): Link {
+  const now = clock.wallTime();
+  const name = port.toUpperCase();
+  if (name === 'DEMO-IEC' || name === 'DEMO-EPQS') {
+    const pair = createSerialPair(clock, { line: LINE_300_7E1 });
+    const base = landisLikeModeC();
+    const start = Math.floor((now - 7 * 86_400_000) / 900_000) * 900_000;
+    const meter = new VirtualIecMeter({
+      ...base,
+      address: name === 'DEMO-EPQS' ? '45678903' : undefined,
+      ...(base.loadProfile ? { loadProfile: { ...base.loadProfile, startLocalMs: start, rows: 96 * 7 } } : {}),
+      logbook: [
+        { localMs: start + 3_600_000, status: '0040' },
+        { localMs: start + 86_400_000, status: '0080' },
+        { localMs: start + 5 * 86_400_000 + 600_000, status: '4000' },
+      ],
+    });
+    void meter.serve(pair.meter, clock).catch(() => undefined);
+    return pair.client;
+  }
+  const pair = createSerialPair(clock, { line: LINE_9600_8N1 });
+  const model = createDemoDlmsModel({ epochMs: now });
+  if (name === 'DEMO-GAMA') {
+    const meter = new SimDlmsMeter(clock, { referencing: 'SN', model, lowPassword: DEMO_GAMA_PASSWORD });
+    meter.serveHdlc(pair.meter, { address: serverAddressFromSerial(DEMO_GAMA_ID), uaParameters: false }).done.catch(() => undefined);
+    return pair.client;
+  }
+  const meter = new SimDlmsMeter(clock, { referencing: 'LN', model });
+  meter
+    .serveHdlc(pair.meter, {
+      address: serverAddress({ logical: 1, physical: 17, size: 2 }),
+      supported: { windowRx: 7, windowTx: 7, maxInfoRx: 512, maxInfoTx: 512 },
+    })
+    .done.catch(() => undefined);
+  return pair.client;
+}

@@ -1,0 +1,59 @@
+/**
+ * The real backend of the worker: src/engine's Engine with the protocol drivers, readings committed
+ * to IndexedDB before they are shown, and the ports a device names opened by `openLink` (the demo
+ * meters, Web Serial, the WebSocket bridge).
+ */
+import type { Clock } from '../core/clock';
+import type { Link } from '../core/link';
+import type { Reading } from '../core/reading';
+import type { DeviceConfig } from '../config/types';
+import { Engine } from '../engine/engine';
+import { createDriver } from '../engine/drivers';
+import type { EngineEvent as CoreEngineEvent } from '../engine/types';
+import type { EngineBackendFactory } from './engine-host';
+
+export interface ProtocolBackendOptions {
+  openLink(device: DeviceConfig, clock: Clock): Promise<Link>;
+  /** Commit readings (IndexedDB). Called before anything is shown; a failure is reported, not lost. */
+  commit?(readings: Reading[]): Promise<void>;
+  commitEvents?(events: { ts: number; device_alias: string; signal_alias?: string; kind: string; message: string }[]): Promise<void>;
+}
+
+export function protocolBackend(opts: ProtocolBackendOptions): EngineBackendFactory {
+  return (config, ctx) => {
+    const onEvent = (e: CoreEngineEvent) => {
+      switch (e.type) {
+        case 'value':
+          ctx.value(e.reading);
+          break;
+        case 'status':
+          ctx.status(e.device_alias, e.state, e.detail);
+          break;
+        case 'progress':
+          ctx.progress(e.device_alias, e.done, e.expected);
+          break;
+        case 'storage':
+          ctx.storage(e.device_alias, e.error, e.message);
+          break;
+        default:
+          break;
+      }
+    };
+    const engine = new Engine({
+      config,
+      clock: ctx.clock,
+      logger: ctx.logger,
+      openLink: (device) => opts.openLink(device, ctx.clock),
+      createDriver,
+      ...(opts.commit ? { commit: opts.commit } : {}),
+      ...(opts.commitEvents ? { commitEvents: opts.commitEvents } : {}),
+      onEvent,
+    });
+    return {
+      engine,
+      start: () => engine.start(),
+      stop: () => engine.stop(),
+      readOnce: (device_alias) => engine.readOnce(device_alias === undefined ? {} : { device_alias }),
+    };
+  };
+}
