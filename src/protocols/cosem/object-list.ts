@@ -6,6 +6,7 @@ import { MeterError, ProtocolError } from '../../core/errors';
 import type { DlmsData } from '../dlms/axdr/types';
 import { snAttributeAddress, snMethodAddress } from './classes';
 import { formatObis, obisKey, toObisKey } from './obis';
+import { integerOf } from './integers';
 
 export interface AttributeAccess {
   id: number;
@@ -51,26 +52,9 @@ function fail(where: string, why: string): ProtocolError {
 }
 
 function int(d: DlmsData | undefined, where: string, what: string): number {
-  if (d) {
-    switch (d.type) {
-      case 'int8':
-      case 'int16':
-      case 'int32':
-      case 'uint8':
-      case 'uint16':
-      case 'uint32':
-      case 'enum':
-        return d.value;
-      case 'int64':
-      case 'uint64':
-        if (d.value >= -0x80000000n && d.value <= 0xffffffffn) return Number(d.value);
-        break;
-      case 'boolean':
-        return d.value ? 1 : 0;
-      default:
-        break;
-    }
-  }
+  // Some meters send access modes as booleans.
+  const n = d?.type === 'boolean' ? (d.value ? 1 : 0) : integerOf(d);
+  if (n !== undefined) return n;
   throw fail(where, `${what} is ${d ? d.type : 'missing'}, expected an integer`);
 }
 

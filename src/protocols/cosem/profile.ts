@@ -9,6 +9,7 @@ import { obisKey, toObisBytes } from './obis';
 import { scaleFloat, scaleInteger, type ScalerUnit } from './scaler';
 import { unitSymbol } from './units';
 import { toPlainValue, type PlainValue } from './values';
+import { integerOf } from './integers';
 
 export interface CaptureObject {
   classId: number;
@@ -20,24 +21,8 @@ export interface CaptureObject {
 }
 
 function intOf(d: DlmsData | undefined, what: string): number {
-  if (d) {
-    switch (d.type) {
-      case 'int8':
-      case 'int16':
-      case 'int32':
-      case 'uint8':
-      case 'uint16':
-      case 'uint32':
-      case 'enum':
-        return d.value;
-      case 'int64':
-      case 'uint64':
-        if (d.value >= -0x80000000n && d.value <= 0xffffffffn) return Number(d.value);
-        break;
-      default:
-        break;
-    }
-  }
+  const n = integerOf(d);
+  if (n !== undefined) return n;
   throw new ProtocolError('PROTOCOL', `capture_objects: ${what} is ${d ? d.type : 'missing'}, expected an integer.`);
 }
 

@@ -9,6 +9,7 @@ import type { DlmsData } from '../dlms/axdr/types';
 import { toObisKey } from './obis';
 import { unitSymbol } from './units';
 import { octetsToText } from './values';
+import { integerOf } from './integers';
 
 export interface ScalerUnit {
   scaler: number;
@@ -24,31 +25,14 @@ export interface ScaledValue {
 // 10^0..10^22 are exact doubles; beyond that the string path is used.
 const POW10: number[] = Array.from({ length: 23 }, (_, i) => Number(`1e${i}`));
 
-function intOf(d: DlmsData): number | undefined {
-  switch (d.type) {
-    case 'int8':
-    case 'int16':
-    case 'int32':
-    case 'uint8':
-    case 'uint16':
-    case 'uint32':
-    case 'enum':
-      return d.value;
-    case 'int64':
-    case 'uint64':
-      return d.value >= -128n && d.value <= 255n ? Number(d.value) : undefined;
-    default:
-      return undefined;
-  }
-}
 
 /** Decode scaler_unit. Meters are lenient about the integer types, so any integer is accepted. */
 export function decodeScalerUnit(d: DlmsData): ScalerUnit {
   if (d.type !== 'structure' || d.items.length < 2) {
     throw new ProtocolError('PROTOCOL', `scaler_unit must be a structure of scaler and unit, got ${d.type}.`);
   }
-  const scaler = intOf(d.items[0]);
-  const unit = intOf(d.items[1]);
+  const scaler = integerOf(d.items[0]);
+  const unit = integerOf(d.items[1]);
   if (scaler === undefined || unit === undefined) throw new ProtocolError('PROTOCOL', 'scaler_unit holds a value that is not an integer.');
   // int8 on the wire; an unsigned encoding of a negative scaler (e.g. 0xFF for -1) is read back as signed.
   const s = scaler > 127 && scaler <= 255 ? scaler - 256 : scaler;

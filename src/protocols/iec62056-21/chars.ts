@@ -1,4 +1,5 @@
 /** Control characters of IEC 62056-21 (ISO 646 / ASCII) and byte <-> text helpers. */
+import { concatBytes as concatAll } from '../../core/bytes';
 export const SOH = 0x01;
 export const STX = 0x02;
 export const ETX = 0x03;
@@ -33,15 +34,7 @@ export function textToBytes(text: string): Uint8Array {
 }
 
 export function concatBytes(...parts: Uint8Array[]): Uint8Array {
-  let n = 0;
-  for (const p of parts) n += p.length;
-  const out = new Uint8Array(n);
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
+  return concatAll(parts);
 }
 
 /** Printable representation for logs and error details: control characters as <STX>, <CR> etc. */

@@ -97,17 +97,7 @@ export function tlv(tag: number, value: Uint8Array): Uint8Array {
   return w.toBytes();
 }
 
-export function concat(parts: Uint8Array[]): Uint8Array {
-  let n = 0;
-  for (const p of parts) n += p.length;
-  const out = new Uint8Array(n);
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
-}
+export { concatBytes as concat } from '../../../core/bytes';
 
 export function encodeSmallInteger(v: number): Uint8Array {
   if (!Number.isInteger(v) || v < 0 || v > 0x7fff) throw new ProtocolError('TYPE_MISMATCH', `INTEGER ${v} out of range.`);
