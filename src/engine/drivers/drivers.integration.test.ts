@@ -22,8 +22,8 @@ const config = {
     { name: 'Wrapper meter', device_alias: 'tcp', protocol: 'DLMS', ip: '127.0.0.1', port: 4059, mode: 'DLMS-WRAPPER', type: 'LN', auth: 'Low', password: 'secret12', client_address: 17, logical_address: 1 },
     { name: 'Mode E meter', device_alias: 'modee', protocol: 'DLMS', device: 'PORT3', baudrate: 9600, mode: 'IEC', type: 'LN', auth: 'None', client_address: 16, physical_address: 1, logical_address: 0, address_size: 1 },
     { name: 'IEC meter', device_alias: 'iec', protocol: 'IEC 62056-21', device: 'PORT2', baudrate: 300, databits: 7, parity: 'even', stopbits: 1, type: 'C', serialnumber: '45678903' },
-    { name: 'GAMA 300', device_alias: 'gama', protocol: 'Elgama', device: 'PORT4', baudrate: 9600, databits: 8, parity: 'none', stopbits: 1, id: 2141421, meter_model: 2, timeout_ms: 2000, client_address: 32, password: '12345678' },
-    { name: 'EPQS', device_alias: 'epqs', protocol: 'Elgama', device: 'PORT5', baudrate: 9600, id: 45678903, meter_model: 1, timeout_ms: 3000 },
+    { name: 'GAMA 300', device_alias: 'gama', protocol: 'Elgama', device: 'PORT4', baudrate: 9600, databits: 8, parity: 'none', stopbits: 1, id: 2141421, meter_model: 2, timeout_ms: 2000, client_address: 32, password: '12345678', use_time: 1 },
+    { name: 'EPQS', device_alias: 'epqs', protocol: 'Elgama', device: 'PORT5', baudrate: 9600, id: 45678903, meter_model: 1, timeout_ms: 3000, use_time: 1 },
   ],
   signals: [
     { signal_name: 'Import', device_alias: 'hdlc', signal_alias: 'ai', obis_job: '1.0.1.8.0.255' },
@@ -75,7 +75,7 @@ function simulatedPorts(clock: VirtualClock) {
       }
       case 'gama': {
         const pair = createSerialPair(clock, { line: LINE_9600_8N1 });
-        new SimDlmsMeter(clock, { referencing: 'SN', model: model(), lowPassword: '12345678' }).serveHdlc(pair.meter, {
+        new SimDlmsMeter(clock, { referencing: 'SN', model: createDemoDlmsModel({ epochMs: EPOCH, clockOffsetMs: -90_000 }), lowPassword: '12345678' }).serveHdlc(pair.meter, {
           address: serverAddressFromSerial('02141421'),
           uaParameters: false,
         });
@@ -113,6 +113,12 @@ describe('engine + protocol drivers against the simulators (virtual time)', () =
     expect(by('iec', 'nope')).toMatchObject({ quality: 'bad', error: 'OBJECT_UNDEFINED' });
     expect(by('gama', 'ai')).toMatchObject({ quality: 'good', unit: 'Wh' });
     expect(by('epqs', 'ai')).toMatchObject({ quality: 'good', value: 147238.4 });
+    // use_time 1: the meter's clock, not the system's. The EPQS prints 0.9.2(260115) 0.9.1(143512);
+    // the GAMA's clock runs 90 s behind and was read after the values.
+    expect(by('epqs', 'ai').ts).toBe(Date.UTC(2026, 0, 15, 14, 35, 12));
+    const gamaTs = by('gama', 'ai').ts;
+    expect(Math.abs(gamaTs - (by('hdlc', 'ai').ts - 90_000))).toBeLessThan(60_000);
+    expect(gamaTs % 10).toBe(0);
     expect(readings.length).toBe(config.signals.length);
   });
 });

@@ -4,6 +4,7 @@ import { iecOptionsFromConfig, isModeDDevice } from '../../protocols/iec62056-21
 import { listenModeD } from '../../protocols/iec62056-21/mode-d';
 import { readout } from '../../protocols/iec62056-21/readout';
 import { mapSignals } from '../../protocols/iec62056-21/mapping';
+import type { DataSet } from '../../protocols/iec62056-21/datasets';
 import { openProgrammingSession } from '../../protocols/iec62056-21/programming';
 import { formatIecTimestamp, parseLoadProfile, type ProfileBlock } from '../../protocols/iec62056-21/load-profile';
 import type { DeviceDriver, DriverContext, DriverSignal } from '../driver';
@@ -20,6 +21,9 @@ export type IecReadoutDevice = Pick<
  * every read signs on afresh. Mode D devices only listen for the next pushed telegram.
  */
 export class IecDriver implements DeviceDriver {
+  /** The data sets of the last readout (the meter's own clock is among them: 0.9.1 time, 0.9.2 date). */
+  lastDataSets: readonly DataSet[] = [];
+
   constructor(private readonly device: IecReadoutDevice) {}
 
   async connect(): Promise<void> {}
@@ -38,6 +42,7 @@ export class IecDriver implements DeviceDriver {
       },
     };
     const source = isModeDDevice(this.device) ? await listenModeD(ctx.link, ctx.clock, opts) : await readout(ctx.link, ctx.clock, opts);
+    this.lastDataSets = source.dataSets;
     return mapSignals(
       source,
       signals.map((s) => ({ signal_alias: s.signal_alias, device_alias: s.device_alias, tag_job_todo: s.address, number_type: s.number_type ?? 'STRING' })),

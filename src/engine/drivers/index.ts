@@ -1,7 +1,8 @@
-import type { DeviceConfig } from '../../config/types';
+import type { DeviceConfig, ElgamaDeviceConfig } from '../../config/types';
 import type { DeviceDriver } from '../driver';
 import { DlmsDriver, dlmsProfileFromConfig, elgamaDlmsProfile } from './dlms';
 import { IecDriver } from './iec';
+import { MeterTimeDriver } from './meter-time';
 
 export { DlmsDriver, IecDriver };
 
@@ -17,21 +18,27 @@ export function createDriver(device: DeviceConfig): DeviceDriver {
       return new DlmsDriver(dlmsProfileFromConfig(device), device.device_alias);
     case 'IEC 62056-21':
       return new IecDriver(device);
-    case 'Elgama':
-      if (device.meter_model === 2 || device.meter_model === 3) return new DlmsDriver(elgamaDlmsProfile(device), device.device_alias);
-      return new IecDriver({
-        serialnumber: String(device.id),
-        type: 'C',
-        poll_delay_ms: 200,
-        t2: 300,
-        serial_close_delay: device.serial_close_delay,
-        timeout_ms: device.timeout_ms,
-        retry_counter: device.retry_counter,
-        // Mode C always signs on at 300 baud 7E1; the meter proposes the reading rate.
-        baudrate: 300,
-        databits: 7,
-        parity: 'even',
-        stopbits: 1,
-      });
+    case 'Elgama': {
+      const driver = elgamaDriver(device);
+      return device.use_time === 1 ? new MeterTimeDriver(driver) : driver;
+    }
   }
+}
+
+function elgamaDriver(device: ElgamaDeviceConfig): DlmsDriver | IecDriver {
+  if (device.meter_model === 2 || device.meter_model === 3) return new DlmsDriver(elgamaDlmsProfile(device), device.device_alias);
+  return new IecDriver({
+    serialnumber: String(device.id),
+    type: 'C',
+    poll_delay_ms: 200,
+    t2: 300,
+    serial_close_delay: device.serial_close_delay,
+    timeout_ms: device.timeout_ms,
+    retry_counter: device.retry_counter,
+    // Mode C always signs on at 300 baud 7E1; the meter proposes the reading rate.
+    baudrate: 300,
+    databits: 7,
+    parity: 'even',
+    stopbits: 1,
+  });
 }

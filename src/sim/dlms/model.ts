@@ -195,6 +195,8 @@ export interface DemoMeterOptions {
   profileDays?: number;
   /** Authentication secrets this meter accepts (LLS password). */
   lowPassword?: string;
+  /** How far the meter's clock is off the true time (a meter that drifts). */
+  clockOffsetMs?: number;
 }
 
 interface RegisterSpec {
@@ -248,7 +250,7 @@ export function createDemoDlmsModel(opts: DemoMeterOptions = {}): SimModel {
     obis: '0.0.1.0.0.255',
     writable: new Set([2]),
     attributes: new Map<number, AttributeValue>([
-      [2, (t: number) => octets(dateTimeOctets(t))],
+      [2, (t: number) => octets(dateTimeOctets(t + (opts.clockOffsetMs ?? 0)))],
       [3, i16(0)],
       [4, u8(0)],
       [5, octets(dateTimeOctets(Date.UTC(2026, 2, 29, 1)))],
