@@ -1,5 +1,6 @@
 import type { Clock } from './clock';
 import { MeterError } from './errors';
+import { offLoopPending } from './off-loop';
 
 interface Timer {
   at: number;
@@ -7,6 +8,9 @@ interface Timer {
   fn: () => void;
   cancelled: boolean;
 }
+
+/** A real pause, for work running off the event loop (WebCrypto) to finish. */
+const realTurn = (): Promise<void> => new Promise((r) => setTimeout(r, 0));
 
 /** Yield to the host event loop so every pending promise reaction runs before time moves on. */
 const macrotask: () => Promise<void> =
@@ -75,6 +79,10 @@ export class VirtualClock implements Clock {
     const target = this.t + ms;
     for (;;) {
       await macrotask();
+      if (offLoopPending() > 0) {
+        await realTurn();
+        continue;
+      }
       const next = this.peek();
       if (!next || next.at > target) break;
       this.fireNext();
@@ -84,7 +92,8 @@ export class VirtualClock implements Clock {
 
   /**
    * Drive virtual time until `task` settles. Between steps the host event loop gets a turn, so promise
-   * chains (and WebCrypto calls) complete before the clock jumps. A task that waits on nothing the clock
+   * chains complete before the clock jumps, and time stands still while off-loop work (WebCrypto,
+   * see off-loop.ts) is in flight. A task that waits on nothing the clock
    * knows about is a hang: that is reported instead of spinning forever.
    */
   async run<T>(task: Promise<T> | (() => Promise<T>), opts: { maxVirtualMs?: number } = {}): Promise<T> {
@@ -106,6 +115,11 @@ export class VirtualClock implements Clock {
     while (!settled) {
       await macrotask();
       if (settled) break;
+      if (offLoopPending() > 0) {
+        // Off-loop work (WebCrypto) is still running: its answer would arrive before any timeout.
+        await realTurn();
+        continue;
+      }
       const next = this.peek();
       if (!next) {
         // Give real asynchronous work (crypto, I/O in tests) a few turns before calling it a hang.

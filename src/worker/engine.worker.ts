@@ -16,6 +16,7 @@ import { openWorkerLink } from './worker-links';
 import { readAttribute, readObjectList, readProfile } from './operations';
 import { typedErrors } from './typed-errors';
 import { workerStore } from './worker-store';
+import { IdbInvocationCounterStore } from '../store/invocation-counters';
 
 const VERSION = '0.1.0';
 
@@ -26,6 +27,7 @@ const host = new EngineHost({
     openLink: openWorkerLink,
     commit: async (readings) => (await workerStore()).addReadings(readings),
     commitEvents: async (events) => (await workerStore()).addEvents(events),
+    counterStore: new IdbInvocationCounterStore(workerStore),
   }),
 });
 

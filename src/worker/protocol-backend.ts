@@ -8,7 +8,8 @@ import type { Link } from '../core/link';
 import type { Reading } from '../core/reading';
 import type { DeviceConfig } from '../config/types';
 import { Engine } from '../engine/engine';
-import { createDriver } from '../engine/drivers';
+import { createDriverFactory } from '../engine/drivers';
+import type { InvocationCounterStore } from '../protocols/dlms-client/invocation-counter';
 import type { EngineEvent as CoreEngineEvent } from '../engine/types';
 import type { EngineBackendFactory } from './engine-host';
 
@@ -17,6 +18,8 @@ export interface ProtocolBackendOptions {
   /** Commit readings (IndexedDB). Called before anything is shown; a failure is reported, not lost. */
   commit?(readings: Reading[]): Promise<void>;
   commitEvents?(events: { ts: number; device_alias: string; signal_alias?: string; kind: string; message: string }[]): Promise<void>;
+  /** DLMS invocation counters, kept across sessions and reloads. */
+  counterStore?: InvocationCounterStore;
 }
 
 export function protocolBackend(opts: ProtocolBackendOptions): EngineBackendFactory {
@@ -44,7 +47,7 @@ export function protocolBackend(opts: ProtocolBackendOptions): EngineBackendFact
       clock: ctx.clock,
       logger: ctx.logger,
       openLink: (device) => opts.openLink(device, ctx.clock),
-      createDriver,
+      createDriver: createDriverFactory(opts.counterStore ? { counterStore: opts.counterStore } : {}),
       ...(opts.commit ? { commit: opts.commit } : {}),
       ...(opts.commitEvents ? { commitEvents: opts.commitEvents } : {}),
       onEvent,

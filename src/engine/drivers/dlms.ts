@@ -11,15 +11,29 @@ import { parseObis } from '../../protocols/cosem/obis';
 import { convertNumberType, toPlainValue } from '../../protocols/cosem/values';
 import { DlmsSession } from '../../protocols/dlms-client/session';
 import { MeterKnowledge, type ValueResult } from '../../protocols/dlms-client/reader';
+import type { DlmsAuth } from '../../protocols/dlms-client/association';
+import { MemoryInvocationCounterStore, type InvocationCounterStore } from '../../protocols/dlms-client/invocation-counter';
+import type { SessionSecurity } from '../../protocols/dlms-client/session';
+import { hexToBytes } from '../../core/logger';
+import type { SecurityPolicy, SecuritySuite } from '../../protocols/dlms/security';
 import type { DeviceDriver, DriverContext, DriverSignal } from '../driver';
 
 /** The link settings a DLMS device is reached with, whichever profile configured it. */
 export interface DlmsLinkProfile {
   mode: 'IEC' | 'DLMS-HDLC' | 'DLMS-WRAPPER';
   referencing: 'LN' | 'SN';
-  auth: 'None' | 'Low';
+  auth: DlmsAuth;
   password?: string;
   client: number;
+  /** Security material of High* levels and ciphered associations (absent for None/Low without ciphering). */
+  security?: DlmsProfileSecurity;
+  /**
+   * Every secret of this device in text and byte form (password, keys, PEM text): the engine registers them
+   * with the Logger so no trace line, hex dump or export shows them.
+   */
+  secrets: (string | Uint8Array)[];
+  /** Key of this meter in the invocation counter store (the server address or serial number, with the port). */
+  meterKey: string;
   server: HdlcAddress;
   /** Wrapper destination wPort. */
   logicalDevice: number;
@@ -33,6 +47,84 @@ export interface DlmsLinkProfile {
   modeEMaxBaud: number;
 }
 
+export interface DlmsProfileSecurity {
+  suite: SecuritySuite;
+  policy: SecurityPolicy;
+  clientSystemTitle: Uint8Array;
+  blockCipherKey?: Uint8Array;
+  authenticationKey?: Uint8Array;
+  dedicatedKey?: Uint8Array;
+  /** PEM text or hex, imported at connect time. */
+  ecdsaPrivateKey?: string;
+  serverPublicKey?: string;
+  invocationCounterObis: Uint8Array;
+  /** Read the frame counter through the public client (0x10) before associating: when anything is ciphered or GMAC is used. */
+  preReadCounter: boolean;
+}
+
+function keyBytes(hex: string | undefined, field: string, sizes: number[]): Uint8Array | undefined {
+  if (hex === undefined || hex === '') return undefined;
+  let b: Uint8Array;
+  try {
+    b = hexToBytes(hex);
+  } catch {
+    throw new MeterError('CONFIG_INVALID', `${field} is not hex.`);
+  }
+  if (!sizes.includes(b.length)) throw new MeterError('CONFIG_INVALID', `${field} must be ${sizes.join(' or ')} bytes, not ${b.length}.`);
+  return b;
+}
+
+/** The security part of a DLMS device's profile; CONFIG_INVALID when a level lacks what it needs. */
+export function dlmsSecurityFromConfig(d: DlmsDeviceConfig): { security?: DlmsProfileSecurity; secrets: (string | Uint8Array)[] } {
+  const secrets: (string | Uint8Array)[] = [];
+  if (d.password) secrets.push(d.password);
+  const suite = d.security_suite ?? 0;
+  const keySize = suite === 2 ? 32 : 16;
+  const policy = d.security_policy ?? 'none';
+  const auth = d.auth;
+  const hlsWithSecret = auth === 'High' || auth === 'HighMd5' || auth === 'HighSha1' || auth === 'HighSha256';
+  if ((auth === 'Low' || hlsWithSecret) && !d.password) throw new MeterError('CONFIG_INVALID', `auth ${auth} needs a password.`);
+  if (auth === 'High' && d.password) {
+    const n = new TextEncoder().encode(d.password).length;
+    if (n !== 16 && n !== 32) throw new MeterError('CONFIG_INVALID', `auth High uses the password as an AES key: it must be 16 or 32 bytes long, not ${n}.`);
+  }
+  const needsSecurity = policy !== 'none' || auth === 'HighGmac' || auth === 'HighSha256' || auth === 'HighEcdsa';
+  if (!needsSecurity) return { secrets };
+  const clientSystemTitle = keyBytes(d.system_title, 'system_title', [8]);
+  if (!clientSystemTitle) throw new MeterError('CONFIG_INVALID', `auth ${auth} / security_policy ${policy} needs system_title (8 bytes hex).`);
+  const blockCipherKey = keyBytes(d.block_cipher_key, 'block_cipher_key', [keySize]);
+  const authenticationKey = keyBytes(d.authentication_key, 'authentication_key', [keySize]);
+  const dedicatedKey = keyBytes(d.dedicated_key, 'dedicated_key', [keySize]);
+  for (const k of [d.block_cipher_key, d.authentication_key, d.dedicated_key, d.ecdsa_private_key]) if (k) secrets.push(k);
+  if ((policy !== 'none' || auth === 'HighGmac') && !blockCipherKey) throw new MeterError('CONFIG_INVALID', `block_cipher_key is needed for ${policy !== 'none' ? `security_policy ${policy}` : 'HighGmac'}.`);
+  if ((policy === 'authenticated' || policy === 'authenticated_encrypted' || auth === 'HighGmac') && !authenticationKey) {
+    throw new MeterError('CONFIG_INVALID', 'authentication_key is needed for authenticated ciphering and HighGmac.');
+  }
+  if (auth === 'HighEcdsa') {
+    if (suite === 0) throw new MeterError('CONFIG_INVALID', 'HighEcdsa needs security_suite 1 (P-256) or 2 (P-384).');
+    if (!d.ecdsa_private_key || !d.server_public_key) throw new MeterError('CONFIG_INVALID', 'HighEcdsa needs ecdsa_private_key and server_public_key.');
+  }
+  const counterObis = parseObis(d.invocation_counter_obis || '0.0.43.1.0.255').obis;
+  return {
+    secrets,
+    security: {
+      suite,
+      policy,
+      clientSystemTitle,
+      ...(blockCipherKey ? { blockCipherKey } : {}),
+      ...(authenticationKey ? { authenticationKey } : {}),
+      ...(dedicatedKey ? { dedicatedKey } : {}),
+      ...(d.ecdsa_private_key ? { ecdsaPrivateKey: d.ecdsa_private_key } : {}),
+      ...(d.server_public_key ? { serverPublicKey: d.server_public_key } : {}),
+      invocationCounterObis: counterObis,
+      preReadCounter: policy !== 'none' || auth === 'HighGmac',
+    },
+  };
+}
+
+/** Invocation counters of this process until the lead wires a persistent store (IndexedDB / file). */
+export const defaultInvocationCounterStore: InvocationCounterStore = new MemoryInvocationCounterStore();
+
 export function dlmsProfileFromConfig(d: DlmsDeviceConfig): DlmsLinkProfile {
   const server =
     d.serial_number > 0
@@ -41,15 +133,17 @@ export function dlmsProfileFromConfig(d: DlmsDeviceConfig): DlmsLinkProfile {
           logical: 1,
         })
       : serverAddress({ logical: d.logical_address, physical: d.physical_address, size: d.address_size });
-  if (d.auth !== 'None' && d.auth !== 'Low') {
-    throw new MeterError('UNSUPPORTED', `Authentication ${d.auth} is not available yet: MeterScope reads with None and Low today.`);
-  }
+  const { security, secrets } = dlmsSecurityFromConfig(d);
+  const where = d.ip ? `${d.ip}:${d.port}` : (d.device ?? '');
   return {
     mode: d.mode === 'DLMS' ? 'DLMS-HDLC' : d.mode,
     referencing: d.type,
     auth: d.auth,
     ...(d.password ? { password: d.password } : {}),
     client: d.client_address,
+    ...(security ? { security } : {}),
+    secrets,
+    meterKey: `${where}/${server.value.toString(16)}/${d.logical_address}`,
     server,
     logicalDevice: d.logical_address > 0 ? d.logical_address : 1,
     timeoutMs: d.timeout_ms,
@@ -69,6 +163,8 @@ export function elgamaDlmsProfile(d: ElgamaDeviceConfig): DlmsLinkProfile {
     auth: low ? 'Low' : 'None',
     ...(d.password ? { password: d.password } : {}),
     client: d.client_address,
+    secrets: d.password ? [d.password] : [],
+    meterKey: `elgama/${d.id}`,
     server: serverAddressFromSerial(d.id, { logical: 1 }),
     logicalDevice: 1,
     timeoutMs: d.timeout_ms,
@@ -94,7 +190,14 @@ export class DlmsDriver implements DeviceDriver {
   constructor(
     private readonly profile: DlmsLinkProfile,
     private readonly deviceAlias: string,
+    /** Where invocation counters persist (the lead wires IndexedDB / a file); default in memory for the process. */
+    private readonly counterStore: InvocationCounterStore = defaultInvocationCounterStore,
   ) {}
+
+  /** Secrets the engine must register with its Logger before connecting. */
+  get secrets(): (string | Uint8Array)[] {
+    return this.profile.secrets;
+  }
 
   async connect(ctx: DriverContext): Promise<void> {
     const p = this.profile;
@@ -109,10 +212,10 @@ export class DlmsDriver implements DeviceDriver {
         log: ctx.log,
       });
     }
-    const transport: DlmsTransport =
+    const makeTransport = (client: number): DlmsTransport =>
       p.mode === 'DLMS-WRAPPER'
         ? new WrapperClient(ctx.link, ctx.clock, {
-            clientWPort: p.client,
+            clientWPort: client,
             serverWPort: p.logicalDevice,
             timeoutMs: p.timeoutMs,
             retries: p.retries,
@@ -121,17 +224,38 @@ export class DlmsDriver implements DeviceDriver {
           })
         : new HdlcClient(ctx.link, ctx.clock, {
             server: p.server,
-            client: p.client,
+            client,
             timeoutMs: p.timeoutMs,
             retries: p.retries,
             proposeParameters: p.proposeHdlcParameters,
             signal: ctx.signal,
             log: ctx.log,
           });
+    const transport = makeTransport(p.client);
+    let security: SessionSecurity | undefined;
+    if (p.security) {
+      const s = p.security;
+      security = {
+        suite: s.suite,
+        policy: s.policy,
+        clientSystemTitle: s.clientSystemTitle,
+        ...(s.blockCipherKey ? { blockCipherKey: s.blockCipherKey } : {}),
+        ...(s.authenticationKey ? { authenticationKey: s.authenticationKey } : {}),
+        ...(s.dedicatedKey ? { dedicatedKey: s.dedicatedKey } : {}),
+        ...(s.ecdsaPrivateKey ? { ecdsaPrivateKey: s.ecdsaPrivateKey } : {}),
+        ...(s.serverPublicKey ? { serverPublicKey: s.serverPublicKey } : {}),
+        counterStore: this.counterStore,
+        meterKey: p.meterKey,
+        client: p.client,
+        invocationCounterObis: s.invocationCounterObis,
+        ...(s.preReadCounter && p.client !== 0x10 ? { publicTransport: makeTransport(0x10) } : {}),
+      };
+    }
     const session = new DlmsSession(transport, this.knowledge, {
       referencing: p.referencing,
       auth: p.auth,
       ...(p.password ? { password: p.password } : {}),
+      ...(security ? { security } : {}),
       log: ctx.log,
       signal: ctx.signal,
       onBlock: (blocks, bytes) => ctx.onProgress?.(bytes, 0),

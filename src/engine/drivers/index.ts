@@ -3,6 +3,7 @@ import type { DeviceDriver } from '../driver';
 import { DlmsDriver, dlmsProfileFromConfig, elgamaDlmsProfile } from './dlms';
 import { IecDriver } from './iec';
 import { MeterTimeDriver } from './meter-time';
+import type { InvocationCounterStore } from '../../protocols/dlms-client/invocation-counter';
 
 export { DlmsDriver, IecDriver };
 
@@ -13,20 +14,33 @@ export { DlmsDriver, IecDriver };
  * on hardware.
  */
 export function createDriver(device: DeviceConfig): DeviceDriver {
+  return createDriverFactory()(device);
+}
+
+export interface DriverFactoryOptions {
+  /** Where DLMS invocation counters persist (IndexedDB in the app, a file in the CLI). Default: memory. */
+  counterStore?: InvocationCounterStore;
+}
+
+export function createDriverFactory(opts: DriverFactoryOptions = {}): (device: DeviceConfig) => DeviceDriver {
+  return (device) => makeDriver(device, opts);
+}
+
+function makeDriver(device: DeviceConfig, opts: DriverFactoryOptions): DeviceDriver {
   switch (device.protocol) {
     case 'DLMS':
-      return new DlmsDriver(dlmsProfileFromConfig(device), device.device_alias);
+      return new DlmsDriver(dlmsProfileFromConfig(device), device.device_alias, opts.counterStore);
     case 'IEC 62056-21':
       return new IecDriver(device);
     case 'Elgama': {
-      const driver = elgamaDriver(device);
+      const driver = elgamaDriver(device, opts);
       return device.use_time === 1 ? new MeterTimeDriver(driver) : driver;
     }
   }
 }
 
-function elgamaDriver(device: ElgamaDeviceConfig): DlmsDriver | IecDriver {
-  if (device.meter_model === 2 || device.meter_model === 3) return new DlmsDriver(elgamaDlmsProfile(device), device.device_alias);
+function elgamaDriver(device: ElgamaDeviceConfig, opts: DriverFactoryOptions): DlmsDriver | IecDriver {
+  if (device.meter_model === 2 || device.meter_model === 3) return new DlmsDriver(elgamaDlmsProfile(device), device.device_alias, opts.counterStore);
   return new IecDriver({
     serialnumber: String(device.id),
     type: 'C',

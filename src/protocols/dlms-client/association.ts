@@ -5,23 +5,45 @@ import {
   buildAarq,
   conformanceNames,
   decodeAare,
+  decodeInitiateResponse,
   decodeRlre,
   encodeAarq,
+  encodeInitiateRequest,
   encodeRlrq,
+  INITIATE_RESPONSE_TAG,
   type ConformanceName,
+  type InitiateResponse,
 } from '../dlms/acse';
+import { challengeLength, webRandom, type HlsMechanism, type RandomSource } from '../dlms/security';
+import type { CipherContext } from './cipher-context';
 import type { ApduExchange } from './services';
 
-/** What an application association is opened with. High levels arrive with the security work. */
+/** The WCC Lite authentication levels. */
+export type DlmsAuth = 'None' | 'Low' | 'High' | 'HighMd5' | 'HighSha1' | 'HighSha256' | 'HighGmac' | 'HighEcdsa';
+
+export const AUTH_MECHANISM: Record<DlmsAuth, number> = {
+  None: MECHANISM.none,
+  Low: MECHANISM.low,
+  High: MECHANISM.high,
+  HighMd5: MECHANISM.md5,
+  HighSha1: MECHANISM.sha1,
+  HighGmac: MECHANISM.gmac,
+  HighSha256: MECHANISM.sha256,
+  HighEcdsa: MECHANISM.ecdsa,
+};
+
+/** What an application association is opened with. */
 export interface AssociationParams {
   referencing: 'LN' | 'SN';
-  auth: 'None' | 'Low';
-  /** LLS password (auth Low). A secret: never put into messages. */
+  auth: DlmsAuth;
+  /** LLS password (Low) or HLS secret (High, HighMd5, HighSha1, HighSha256). A secret: never put into messages. */
   password?: string;
   /** Largest APDU this client accepts; default 0xFFFF (HDLC segments it anyway). */
   clientMaxPdu?: number;
   /** Conformance to propose instead of the usual client set. */
   proposedConformance?: number;
+  /** Challenge source (default crypto.getRandomValues); tests pass a fixed one. */
+  random?: RandomSource;
 }
 
 export interface AssociationResult {
@@ -30,35 +52,87 @@ export interface AssociationResult {
   dlmsVersion: number;
   /** LN: 0x0007; SN: the association object's base name (usually 0xFA00). */
   vaaName: number;
+  /** The meter's system title from the AARE (ciphered contexts and HLS 5/6/7). */
+  serverSystemTitle?: Uint8Array;
+  /** HLS: pass 3/4 (reply_to_HLS_authentication) still to do. */
+  pendingHls?: { mechanism: HlsMechanism; ctos: Uint8Array; stoc: Uint8Array };
+}
+
+/** Mechanisms whose exchange binds system titles: the client sends its own in the AARQ. */
+function needsSystemTitle(mechanism: number): boolean {
+  return mechanism === MECHANISM.gmac || mechanism === MECHANISM.sha256 || mechanism === MECHANISM.ecdsa;
 }
 
 /**
- * AARQ → AARE for authentication None and Low (LLS). A refusal is a typed error: AUTH_FAILED when the
- * meter says the password or mechanism is wrong, REJECTED otherwise, with the standard's diagnostic.
+ * AARQ → AARE. None and Low finish here; HLS levels return `pendingHls` for pass 3/4 (see hls-client.ts).
+ * With a cipher context whose policy ciphers, the application context is the ciphered one and the
+ * InitiateRequest/Response travel as glo-initiate-request/response. A refusal is a typed error:
+ * AUTH_FAILED when the meter says the password, key or mechanism is wrong, REJECTED otherwise.
  */
-export async function associate(transport: ApduExchange, p: AssociationParams): Promise<AssociationResult> {
+export async function associate(transport: ApduExchange, p: AssociationParams, cipher?: CipherContext): Promise<AssociationResult> {
+  const mechanism = AUTH_MECHANISM[p.auth];
+  if (mechanism === undefined) throw new MeterError('CONFIG_INVALID', `Unknown authentication level ${String(p.auth)}.`);
   if (p.auth === 'Low' && !p.password) throw new MeterError('CONFIG_INVALID', 'Authentication Low needs a password.');
+  if ((mechanism === 2 || mechanism === 3 || mechanism === 4 || mechanism === 6) && !p.password) {
+    throw new MeterError('CONFIG_INVALID', `Authentication ${p.auth} needs the HLS secret (password).`);
+  }
+  if ((needsSystemTitle(mechanism) || cipher?.ciphered) && !cipher) {
+    throw new MeterError('CONFIG_INVALID', `Authentication ${p.auth} needs the security material (system title and keys).`);
+  }
+  const ctos = mechanism >= MECHANISM.high ? (p.random ?? webRandom)(challengeLength(mechanism as HlsMechanism)) : undefined;
+  const ciphered = cipher?.ciphered ?? false;
   const aarq = buildAarq({
     referencing: p.referencing,
-    mechanism: p.auth === 'Low' ? MECHANISM.low : MECHANISM.none,
-    ...(p.auth === 'Low' && p.password ? { authenticationValue: new TextEncoder().encode(p.password) } : {}),
+    ciphered,
+    mechanism,
+    ...(mechanism === MECHANISM.low && p.password ? { authenticationValue: new TextEncoder().encode(p.password) } : {}),
+    ...(ctos ? { authenticationValue: ctos } : {}),
+    ...(cipher && (ciphered || needsSystemTitle(mechanism)) ? { clientSystemTitle: cipher.opts.clientSystemTitle } : {}),
     ...(p.clientMaxPdu ? { maxReceivePduSize: p.clientMaxPdu } : {}),
     ...(p.proposedConformance !== undefined ? { conformance: p.proposedConformance } : {}),
+    ...(cipher?.opts.keys.dedicatedKey && ciphered ? { dedicatedKey: cipher.opts.keys.dedicatedKey } : {}),
   });
-  const answer = await transport.request(encodeAarq(aarq));
-  const outcome = aareOutcome(decodeAare(answer));
-  if (outcome.status === 'rejected') throw outcome.error;
-  if (outcome.status === 'challenge') {
-    throw new MeterError('UNSUPPORTED', `The meter asks for high-level authentication (mechanism ${outcome.mechanism}); configure the matching auth level.`);
+  if (ciphered && cipher && aarq.userInformation?.type === 'initiate-request') {
+    // The InitiateRequest (and any dedicated key in it) goes out as glo-initiate-request under the global key.
+    const plain = encodeInitiateRequest(aarq.userInformation.value);
+    const sc = aarq.userInformation.value.dedicatedKey ? cipher.securityControl | 0x30 : cipher.securityControl;
+    aarq.userInformation = { type: 'raw', bytes: await cipher.protect(plain, 'glo', sc) };
   }
-  const init = outcome.initiateResponse;
+  const answer = await transport.request(encodeAarq(aarq));
+  const aare = decodeAare(answer);
+  const outcome = aareOutcome(aare);
+  if (outcome.status === 'rejected') throw outcome.error;
+  const serverSystemTitle = outcome.serverSystemTitle;
+  if (cipher && serverSystemTitle) {
+    if (serverSystemTitle.length !== 8) throw new MeterError('PROTOCOL', 'The meter sent a system title that is not 8 bytes long.');
+    cipher.serverSystemTitle = serverSystemTitle;
+  }
+  let init: InitiateResponse | undefined = outcome.initiateResponse;
+  if (!init && outcome.userInformation?.type === 'raw' && cipher) {
+    if (!serverSystemTitle) throw new MeterError('PROTOCOL', 'A ciphered InitiateResponse came without the meter system title.');
+    const plain = await cipher.unprotect(outcome.userInformation.bytes);
+    if (plain[0] !== INITIATE_RESPONSE_TAG) throw new MeterError('PROTOCOL', 'The deciphered AARE user-information is not an InitiateResponse.');
+    init = decodeInitiateResponse(plain);
+  }
   if (!init) throw new MeterError('PROTOCOL', 'The association was accepted without an InitiateResponse.');
-  return {
+  const result: AssociationResult = {
     conformance: new Set(conformanceNames(init.negotiatedConformance)),
     serverMaxPdu: init.serverMaxReceivePduSize,
     dlmsVersion: init.negotiatedDlmsVersion,
     vaaName: init.vaaName,
+    ...(serverSystemTitle ? { serverSystemTitle } : {}),
   };
+  if (outcome.status === 'challenge') {
+    if (outcome.mechanism !== mechanism || !ctos) {
+      throw new MeterError('AUTH_FAILED', `The meter asks for authentication mechanism ${outcome.mechanism}; configure the matching auth level.`);
+    }
+    if (outcome.challenge.length < 8 || outcome.challenge.length > 64) throw new MeterError('PROTOCOL', 'The meter challenge is not 8..64 bytes long.');
+    if (needsSystemTitle(mechanism) && !serverSystemTitle) throw new MeterError('PROTOCOL', 'HLS needs the meter system title, which the AARE did not carry.');
+    result.pendingHls = { mechanism: mechanism as HlsMechanism, ctos, stoc: outcome.challenge };
+  } else if (mechanism >= MECHANISM.high) {
+    throw new MeterError('AUTH_FAILED', 'The meter accepted an HLS association without sending a challenge.');
+  }
+  return result;
 }
 
 /** RLRQ → RLRE (normal release). */

@@ -13,6 +13,7 @@ import type {
 } from '../dlms/apdu/types';
 import { actionResultToMeterError, confirmedServiceErrorToMeterError, dataAccessErrorToMeterError, exceptionResponseToMeterError } from '../dlms/apdu';
 import { decodeData } from '../dlms/axdr/data';
+import { isCipheredTag } from '../dlms/security/ciphered-apdu';
 import type { DlmsData } from '../dlms/axdr/types';
 
 /** Anything that carries one request APDU to the meter and brings back its response APDU. */
@@ -29,6 +30,15 @@ export interface ServiceOptions {
   signal?: AbortSignal;
   /** Called after each received block of a long answer. */
   onBlock?: (blocks: number, bytes: number) => void;
+  /** Ciphering of a secured association: every request is protected, every response deciphered. */
+  cipher?: ApduCipher;
+}
+
+/** What transact needs from the security layer (CipherContext implements it). */
+export interface ApduCipher {
+  readonly ciphered: boolean;
+  protect(plain: Uint8Array): Promise<Uint8Array>;
+  unprotect(bytes: Uint8Array): Promise<Uint8Array>;
 }
 
 const HIGH_PRIORITY_CONFIRMED = 0xc0;
@@ -55,16 +65,38 @@ export class DlmsServices {
   /** Send one APDU, receive one (reassembling general-block-transfer), map service-level failures. */
   async transact(apdu: Apdu): Promise<Apdu> {
     if (this.opts.signal?.aborted) throw new MeterError('CANCELLED');
-    const bytes = encodeApdu(apdu);
+    const plain = encodeApdu(apdu);
+    const cipher = this.opts.cipher?.ciphered ? this.opts.cipher : undefined;
+    const bytes = cipher ? await cipher.protect(plain) : plain;
     if (bytes.length > this.opts.serverMaxPdu) {
       throw new MeterError('LENGTH', `The request (${bytes.length} bytes) exceeds the meter's maximum PDU of ${this.opts.serverMaxPdu} bytes.`);
     }
     this.roundTrips++;
-    let answer = decodeApdu(await this.exchange.request(bytes));
+    let answer = await this.decodeResponse(await this.exchange.request(bytes));
     if (answer.type === 'general-block-transfer') answer = await this.receiveGeneralBlocks(answer);
-    if (answer.type === 'exception-response') throw exceptionResponseToMeterError(answer);
+    if (answer.type === 'exception-response') {
+      if (cipher && answer.serviceError === 5) throw new MeterError('AUTH_FAILED', 'The meter could not decipher the request (wrong key or system title).');
+      throw exceptionResponseToMeterError(answer);
+    }
     if (answer.type === 'confirmed-service-error') throw confirmedServiceErrorToMeterError(answer);
     return answer;
+  }
+
+  /**
+   * One response APDU: ciphered ones are deciphered (tag, counter and policy checked). In a ciphered
+   * association only exception-response and general-block-transfer may come in plain text.
+   */
+  private async decodeResponse(bytes: Uint8Array): Promise<Apdu> {
+    const cipher = this.opts.cipher?.ciphered ? this.opts.cipher : undefined;
+    if (bytes.length > 0 && isCipheredTag(bytes[0])) {
+      if (!this.opts.cipher) throw new MeterError('PROTOCOL', 'The meter answered with a ciphered APDU in an unciphered association.');
+      return decodeApdu(await this.opts.cipher.unprotect(bytes));
+    }
+    const apdu = decodeApdu(bytes);
+    if (cipher && apdu.type !== 'exception-response' && apdu.type !== 'general-block-transfer') {
+      throw new MeterError('PROTOCOL', `The meter answered ${apdu.type} in plain text inside a ciphered association.`);
+    }
+    return apdu;
   }
 
   /** General block transfer: acknowledge and gather blocks until the last one, then decode the whole APDU. */
@@ -96,7 +128,7 @@ export class DlmsServices {
       block = next;
       this.opts.onBlock?.(++blocks, total);
     }
-    return decodeApdu(concat(parts, total));
+    return this.decodeResponse(concat(parts, total));
   }
 
   private checkSize(total: number): void {

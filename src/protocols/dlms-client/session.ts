@@ -9,10 +9,42 @@ import { type LnObjectEntry, type SnObjectEntry, decodeObjectListLN } from '../c
 import { type ProfileBuffer, decodeCaptureObjects, decodeProfileBuffer, entryDescriptor, rangeDescriptor } from '../cosem/profile';
 import { type ScalerUnit, decodeScalerUnit } from '../cosem/scaler';
 import { type AssociationParams, type AssociationResult, associate, release } from './association';
+import { CipherContext } from './cipher-context';
+import { replyToHls } from './hls-client';
+import type { InvocationCounterStore } from './invocation-counter';
+import { importPrivateKey, importPublicKey, type CipheringKind, type SecurityPolicy, type SecuritySuite } from '../dlms/security';
 import { AttributeReader, MeterKnowledge, type ProfileMeta, type ValueRequest, type ValueResult } from './reader';
 import { DlmsServices, unwrapReadResult } from './services';
 
+/** Security material of a secured association. Every byte array and key here is a secret except the system title. */
+export interface SessionSecurity {
+  suite: SecuritySuite;
+  policy: SecurityPolicy;
+  clientSystemTitle: Uint8Array;
+  blockCipherKey?: Uint8Array;
+  authenticationKey?: Uint8Array;
+  dedicatedKey?: Uint8Array;
+  /** Envelope of requests once associated (default glo, or ded when a dedicated key is set). */
+  ciphering?: CipheringKind;
+  /** HighEcdsa: the client's private key and the meter's public key (PEM or hex, or imported keys). */
+  ecdsaPrivateKey?: string | CryptoKey;
+  serverPublicKey?: string | CryptoKey;
+  /** Persisted invocation counters, under `meterKey` and the client address. */
+  counterStore?: InvocationCounterStore;
+  meterKey?: string;
+  /** The client address (the counter store's second key). */
+  client: number;
+  /**
+   * The public client's transport on the same link (client 0x10): the meter's frame counter object is read
+   * through it before the secured association. Without it, the stored counter alone is used.
+   */
+  publicTransport?: DlmsTransport;
+  /** Frame counter object; default 0.0.43.1.0.255 (class 1, attribute 2). */
+  invocationCounterObis?: Uint8Array;
+}
+
 export interface DlmsSessionOptions extends AssociationParams {
+  security?: SessionSecurity;
   log?: SessionLog;
   signal?: AbortSignal;
   /** Release the association with RLRQ before closing the link. Default: on for the TCP wrapper only, since HDLC DISC releases it anyway. */
@@ -60,33 +92,127 @@ export class DlmsSession {
     return this.association !== undefined;
   }
 
-  /** Link layer up, then the application association. A refused association closes the link again. */
+  /**
+   * Link layer up, then the application association (with HLS pass 3/4 and ciphering when configured).
+   * Any failure releases what was opened and closes the link again: nothing stays half-open.
+   */
   async connect(): Promise<AssociationResult> {
+    const sec = this.opts.security;
+    let cipher: CipherContext | undefined;
+    if (sec) {
+      if (sec.policy !== 'none' && !sec.blockCipherKey) throw new MeterError('CONFIG_INVALID', `Security policy ${sec.policy} needs the block cipher key.`);
+      cipher = new CipherContext({
+        suite: sec.suite,
+        policy: sec.policy,
+        clientSystemTitle: sec.clientSystemTitle,
+        keys: {
+          blockCipherKey: sec.blockCipherKey ?? new Uint8Array(sec.suite === 2 ? 32 : 16),
+          ...(sec.authenticationKey ? { authenticationKey: sec.authenticationKey } : {}),
+          ...(sec.dedicatedKey ? { dedicatedKey: sec.dedicatedKey } : {}),
+        },
+        ...(sec.ciphering ? { ciphering: sec.ciphering } : {}),
+        ...(sec.counterStore ? { store: sec.counterStore } : {}),
+        ...(sec.meterKey ? { meterKey: sec.meterKey } : {}),
+        client: sec.client,
+        ...(this.opts.log ? { log: this.opts.log } : {}),
+      });
+      if (sec.publicTransport) {
+        try {
+          await cipher.adoptMeterCounter(await this.readMeterCounter(sec.publicTransport, sec.invocationCounterObis));
+        } catch (e) {
+          // Without the meter's value the stored counter still keeps us above anything sent before.
+          if (!(await cipher.hasHistory()) || (e instanceof MeterError && e.code === 'CANCELLED')) throw e;
+          this.opts.log?.(2, `Could not read the meter's frame counter through the public client (${e instanceof MeterError ? e.code : 'error'}); continuing from the stored counter.`);
+        }
+      }
+    }
     await this.transport.connect();
+    let association: AssociationResult | undefined;
     try {
-      this.association = await associate(this.transport, this.opts);
+      association = await associate(this.transport, this.opts, cipher);
+      const linkMax = Math.min(association.serverMaxPdu || 0xffff, this.transport.maxApduHint ?? 0xffff);
+      // Room for the ciphered envelope: tag, length, security header and tag (and a general form's title).
+      const planningMax = cipher?.ciphered ? linkMax - 32 : linkMax;
+      this.services = new DlmsServices(this.transport, {
+        serverMaxPdu: linkMax,
+        ...(cipher ? { cipher } : {}),
+        ...(this.opts.log ? { log: this.opts.log } : {}),
+        ...(this.opts.signal ? { signal: this.opts.signal } : {}),
+        ...(this.opts.onBlock ? { onBlock: this.opts.onBlock } : {}),
+      });
+      if (association.pendingHls) {
+        const h = association.pendingHls;
+        const suite = sec?.suite ?? 0;
+        await replyToHls(this.services, {
+          referencing: this.opts.referencing,
+          vaaName: association.vaaName,
+          mechanism: h.mechanism,
+          ctos: h.ctos,
+          stoc: h.stoc,
+          ...(cipher ? { cipher } : {}),
+          party: {
+            suite,
+            ...(this.opts.password ? { secret: new TextEncoder().encode(this.opts.password) } : {}),
+            ...(sec ? { ownSystemTitle: sec.clientSystemTitle } : {}),
+            ...(association.serverSystemTitle ? { peerSystemTitle: association.serverSystemTitle } : {}),
+            ...(sec?.blockCipherKey ? { blockCipherKey: sec.blockCipherKey } : {}),
+            ...(sec?.authenticationKey ? { authenticationKey: sec.authenticationKey } : {}),
+            ...(h.mechanism === 7 ? await this.ecdsaKeys(sec) : {}),
+          },
+        });
+      }
+      this.association = association;
+      this.reader = new AttributeReader(
+        this.services,
+        {
+          referencing: this.opts.referencing,
+          multipleReferences: association.conformance.has('multiple-references'),
+          serverMaxPdu: planningMax,
+        },
+        this.knowledge,
+        this.opts.maxListItems ?? 32,
+      );
     } catch (e) {
+      // An accepted (or HLS-pending) association is released before the link goes down.
+      if (association && this.transport.kind === 'wrapper') await release(this.transport).catch(() => undefined);
       await this.transport.disconnect().catch(() => undefined);
       throw e;
     }
-    const serverMaxPdu = Math.min(this.association.serverMaxPdu || 0xffff, this.transport.maxApduHint ?? 0xffff);
-    this.services = new DlmsServices(this.transport, {
-      serverMaxPdu,
-      ...(this.opts.log ? { log: this.opts.log } : {}),
-      ...(this.opts.signal ? { signal: this.opts.signal } : {}),
-      ...(this.opts.onBlock ? { onBlock: this.opts.onBlock } : {}),
-    });
-    this.reader = new AttributeReader(
-      this.services,
-      {
-        referencing: this.opts.referencing,
-        multipleReferences: this.association.conformance.has('multiple-references'),
-        serverMaxPdu,
-      },
-      this.knowledge,
-      this.opts.maxListItems ?? 32,
-    );
-    return this.association;
+    return association;
+  }
+
+  private async ecdsaKeys(sec: SessionSecurity | undefined): Promise<{ signingKey: CryptoKey; peerPublicKey: CryptoKey }> {
+    if (!sec || (sec.suite !== 1 && sec.suite !== 2)) throw new MeterError('CONFIG_INVALID', 'HighEcdsa needs security suite 1 or 2.');
+    if (!sec.ecdsaPrivateKey || !sec.serverPublicKey) throw new MeterError('CONFIG_INVALID', "HighEcdsa needs the client's ECDSA private key and the meter's public key.");
+    const signingKey = typeof sec.ecdsaPrivateKey === 'string' ? await importPrivateKey(sec.ecdsaPrivateKey, sec.suite) : sec.ecdsaPrivateKey;
+    const peerPublicKey = typeof sec.serverPublicKey === 'string' ? await importPublicKey(sec.serverPublicKey, sec.suite) : sec.serverPublicKey;
+    return { signingKey, peerPublicKey };
+  }
+
+  /** The meter's frame counter, read through the public client (association None), then that link is closed. */
+  private async readMeterCounter(publicTransport: DlmsTransport, obis: Uint8Array = Uint8Array.from([0, 0, 43, 1, 0, 255])): Promise<number> {
+    await publicTransport.connect();
+    try {
+      await associate(publicTransport, { referencing: this.opts.referencing, auth: 'None' });
+      const services = new DlmsServices(publicTransport, { serverMaxPdu: publicTransport.maxApduHint ?? 0xffff });
+      let value;
+      if (this.opts.referencing === 'LN') value = await services.get({ classId: 1, obis, attributeId: 2 });
+      else {
+        const reader = new AttributeReader(services, { referencing: 'SN', multipleReferences: false, serverMaxPdu: 0xffff }, new MeterKnowledge(), 1);
+        const [r] = await reader.read([{ obis, attribute: 2, classId: 1 }]);
+        if (r.error || !r.data) throw r.error ?? new MeterError('PROTOCOL', 'No frame counter value.');
+        value = r.data;
+      }
+      if (value.type !== 'uint32' && value.type !== 'uint16' && value.type !== 'uint8' && value.type !== 'uint64') {
+        throw new MeterError('TYPE_MISMATCH', `The frame counter object holds ${value.type}, not an unsigned number.`);
+      }
+      const n = Number(value.value);
+      this.opts.log?.(4, `Meter frame counter read through the public client: ${n}.`);
+      return n;
+    } finally {
+      if (publicTransport.kind === 'wrapper') await release(publicTransport).catch(() => undefined);
+      await publicTransport.disconnect().catch(() => undefined);
+    }
   }
 
   private assertOpen(): void {

@@ -13,7 +13,28 @@ import {
   type Aare,
   type ConformanceName,
 } from '../../protocols/dlms/acse';
-import { encodeApdu } from '../../protocols/dlms/apdu';
+import { decodeApdu, encodeApdu } from '../../protocols/dlms/apdu';
+import type { Apdu } from '../../protocols/dlms/apdu/types';
+import { decodeInitiateRequest, encodeInitiateResponse, INITIATE_REQUEST_TAG, type InitiateRequest } from '../../protocols/dlms/acse';
+import {
+  challengeLength,
+  hlsProof,
+  hlsVerify,
+  isCipheredTag,
+  isHlsMechanism,
+  protectApdu,
+  SC_AUTHENTICATION,
+  SC_ENCRYPTION,
+  securityControlFor,
+  unprotectApdu,
+  webRandom,
+  type CipherKeys,
+  type CipheringKind,
+  type HlsMechanism,
+  type HlsParty,
+} from '../../protocols/dlms/security';
+import { SimSecurityState, type SimSecurityOptions } from './security';
+import { u32 } from './model';
 import { HdlcServer, type HdlcServerOptions } from '../../protocols/hdlc/server-session';
 import type { HdlcAddress } from '../../protocols/hdlc/address';
 import { WrapperServer } from '../../protocols/wrapper/server-session';
@@ -46,6 +67,8 @@ export interface SimDlmsMeterOptions {
   publicClients?: number[];
   /** The server's max receive PDU, announced in the AARE. Default 1024. */
   maxPdu?: number;
+  /** Security material for High* levels and ciphered contexts (suites 0..2). */
+  security?: SimSecurityOptions;
   /** Overrides the conformance this meter offers (e.g. without multiple-references, like older meters). */
   conformance?: ConformanceName[];
   log?: SessionLog;
@@ -53,6 +76,12 @@ export interface SimDlmsMeterOptions {
 
 interface AssociationState {
   handler: XdlmsHandler;
+  /** HLS pass 3/4 still to come: only reply_to_HLS_authentication is allowed until then. */
+  pending?: { mechanism: HlsMechanism; ctos: Uint8Array; stoc: Uint8Array };
+  /** Ciphered application context: every request must be ciphered. */
+  ciphered: boolean;
+  clientSystemTitle?: Uint8Array;
+  dedicatedKey?: Uint8Array;
 }
 
 /** Diagnostics of the AARE's result-source-diagnostic (acse-service-user). */
@@ -67,13 +96,26 @@ export class SimDlmsMeter {
   readonly model: SimModel;
   private readonly associations = new Map<number, AssociationState>();
   /** Counters for tests and the demo's status line. */
-  readonly counters = { associations: 0, rejected: 0, requests: 0 };
+  readonly counters = { associations: 0, rejected: 0, requests: 0, hlsFailures: 0, decipherFailures: 0 };
+  /** Counters and faults of the meter's security, when configured. */
+  readonly security?: SimSecurityState;
 
   constructor(
     private readonly clock: Clock,
     readonly opts: SimDlmsMeterOptions,
   ) {
     this.model = opts.model ?? createDemoDlmsModel();
+    if (opts.security) {
+      const sec = new SimSecurityState(opts.security);
+      this.security = sec;
+      // The frame counter object tells clients (the public one too) the last counter the meter received.
+      this.model.findByObis('0.0.43.1.0.255')?.attributes.set(2, () => u32(sec.lastClientCounter));
+    }
+  }
+
+  /** Open associations, by client address (tests check that nothing stays half-open). */
+  get openAssociations(): number[] {
+    return [...this.associations.keys()];
   }
 
   get offeredConformance(): number {
@@ -81,7 +123,7 @@ export class SimDlmsMeter {
   }
 
   /** One APDU from `client` in, the answer out. */
-  handle(apdu: Uint8Array, client: number): Uint8Array {
+  async handle(apdu: Uint8Array, client: number): Promise<Uint8Array> {
     this.counters.requests++;
     const tag = apdu[0];
     if (tag === 0x60) return this.associate(apdu, client);
@@ -92,7 +134,124 @@ export class SimDlmsMeter {
     }
     const state = this.associations.get(client);
     if (!state) return encodeApdu({ type: 'exception-response', stateError: 1, serviceError: 1 });
-    return state.handler.handle(apdu);
+    if (!isCipheredTag(tag)) {
+      if (state.ciphered) return encodeApdu({ type: 'exception-response', stateError: 1, serviceError: 1 });
+      return state.pending ? encodeApdu(await this.hlsPass3(state, apdu, client)) : state.handler.handle(apdu);
+    }
+    return this.handleCiphered(state, apdu, client);
+  }
+
+  private keys(state: { dedicatedKey?: Uint8Array }): CipherKeys {
+    const o = this.opts.security!;
+    return {
+      blockCipherKey: o.blockCipherKey ?? new Uint8Array(16),
+      ...(o.authenticationKey ? { authenticationKey: o.authenticationKey } : {}),
+      ...(state.dedicatedKey ? { dedicatedKey: state.dedicatedKey } : {}),
+    };
+  }
+
+  /** Decipher, check the counter, serve, cipher the answer the same way (same envelope kind and protection). */
+  private async handleCiphered(state: AssociationState, bytes: Uint8Array, client: number): Promise<Uint8Array> {
+    const sec = this.security;
+    if (!sec || !state.clientSystemTitle) return encodeApdu({ type: 'exception-response', stateError: 2, serviceError: 5 });
+    let plain: Uint8Array;
+    let header;
+    try {
+      ({ plain, header } = await unprotectApdu(bytes, state.clientSystemTitle, this.keys(state)));
+    } catch {
+      this.counters.decipherFailures++;
+      return encodeApdu({ type: 'exception-response', stateError: 2, serviceError: 5 });
+    }
+    const required = securityControlFor(this.opts.security?.requiredPolicy ?? 'none', sec.suite) & (SC_AUTHENTICATION | SC_ENCRYPTION);
+    if ((header.securityControl & required) !== required) return encodeApdu({ type: 'exception-response', stateError: 1, serviceError: 1 });
+    if (header.invocationCounter <= sec.lastClientCounter) {
+      return encodeApdu({ type: 'exception-response', stateError: 2, serviceError: 6, invocationCounter: sec.lastClientCounter + 1 });
+    }
+    sec.lastClientCounter = header.invocationCounter;
+    const answer = state.pending ? encodeApdu(await this.hlsPass3(state, plain, client)) : state.handler.handle(plain);
+    if (answer[0] === 0xd8) return answer; // exception-response has no ciphered form
+    const kind: CipheringKind = header.kind;
+    return protectApdu(
+      { kind, securityControl: header.securityControl, invocationCounter: sec.nextOwnCounter(), systemTitle: sec.opts.systemTitle, keys: this.keys(state) },
+      answer,
+    );
+  }
+
+  private serverParty(state: AssociationState, mechanism: HlsMechanism): HlsParty {
+    const o = this.opts.security!;
+    return {
+      mechanism,
+      suite: this.security!.suite,
+      ownSystemTitle: o.systemTitle,
+      ...(state.clientSystemTitle ? { peerSystemTitle: state.clientSystemTitle } : {}),
+      ...(o.hlsSecret ? { secret: o.hlsSecret } : {}),
+      ...(o.blockCipherKey ? { blockCipherKey: o.blockCipherKey } : {}),
+      ...(o.authenticationKey ? { authenticationKey: o.authenticationKey } : {}),
+      ...(o.ecdsaPrivateKey ? { signingKey: o.ecdsaPrivateKey } : {}),
+      ...(o.clientPublicKey ? { peerPublicKey: o.clientPublicKey } : {}),
+    };
+  }
+
+  /**
+   * HLS pass 3 (the client's f(StoC) in reply_to_HLS_authentication) and pass 4 (our f(CtoS) back). A wrong
+   * answer ends the association; anything else before authentication is refused.
+   */
+  private async hlsPass3(state: AssociationState, plain: Uint8Array, client: number): Promise<Apdu> {
+    const pending = state.pending!;
+    const sec = this.security!;
+    let apdu: Apdu;
+    try {
+      apdu = decodeApdu(plain);
+    } catch {
+      return { type: 'exception-response', stateError: 2, serviceError: 2 };
+    }
+    const ln = this.opts.referencing === 'LN';
+    let proof: Uint8Array | undefined;
+    if (ln && apdu.type === 'action-request-normal') {
+      const m = apdu.method;
+      const isReply = m.classId === 15 && m.methodId === 1 && m.obis.join('.') === '0.0.40.0.0.255';
+      if (isReply && apdu.parameters?.type === 'octet-string') proof = apdu.parameters.value;
+      else if (!isReply) return { type: 'action-response-normal', invokeIdAndPriority: apdu.invokeIdAndPriority, result: 3 };
+    } else if (!ln && apdu.type === 'read-request' && apdu.items.length === 1) {
+      const item = apdu.items[0];
+      if (item.type === 'parameterized-access' && item.name === 0xfa00 + 0x20 + 8 * 7 && item.parameter.type === 'octet-string') proof = item.parameter.value;
+      else return { type: 'read-response', items: [{ type: 'error', result: 3 }] };
+    } else {
+      return { type: 'exception-response', stateError: 1, serviceError: 1 };
+    }
+    const fail = (): Apdu => {
+      this.counters.hlsFailures++;
+      this.associations.delete(client);
+      return apdu.type === 'read-request'
+        ? { type: 'read-response', items: [{ type: 'error', result: 3 }] }
+        : { type: 'action-response-normal', invokeIdAndPriority: (apdu as { invokeIdAndPriority: number }).invokeIdAndPriority, result: 3 };
+    };
+    if (!proof) return fail();
+    const party = this.serverParty(state, pending.mechanism);
+    try {
+      const { invocationCounter } = await hlsVerify(party, proof, pending.stoc, pending.ctos);
+      if (invocationCounter !== undefined) {
+        if (invocationCounter <= sec.lastClientCounter && !state.ciphered) return fail();
+        sec.lastClientCounter = Math.max(sec.lastClientCounter, invocationCounter);
+      }
+    } catch {
+      return fail();
+    }
+    let answer = await hlsProof(party, pending.ctos, pending.stoc, pending.mechanism === 5 ? sec.nextOwnCounter() : 0);
+    if (sec.corruptNextHlsAnswer) {
+      sec.corruptNextHlsAnswer = false;
+      answer = answer.slice();
+      answer[answer.length - 1] ^= 0x5a;
+    }
+    delete state.pending;
+    const value = { type: 'octet-string' as const, value: answer };
+    if (apdu.type === 'read-request') return { type: 'read-response', items: [{ type: 'data', value }] };
+    return {
+      type: 'action-response-normal',
+      invokeIdAndPriority: (apdu as { invokeIdAndPriority: number }).invokeIdAndPriority,
+      result: 0,
+      returnParameters: { type: 'data', value },
+    };
   }
 
   /** The association ends with the link (HDLC DISC, TCP close). */
@@ -100,54 +259,110 @@ export class SimDlmsMeter {
     this.associations.delete(client);
   }
 
-  private associate(bytes: Uint8Array, client: number): Uint8Array {
-    const context = this.opts.referencing === 'LN' ? APPLICATION_CONTEXT.LN : APPLICATION_CONTEXT.SN;
+  private async associate(bytes: Uint8Array, client: number): Promise<Uint8Array> {
+    this.associations.delete(client);
+    const ln = this.opts.referencing === 'LN';
+    const plainContext = ln ? APPLICATION_CONTEXT.LN : APPLICATION_CONTEXT.SN;
+    const cipheredContext = ln ? APPLICATION_CONTEXT['LN-ciphered'] : APPLICATION_CONTEXT['SN-ciphered'];
     let aarq;
     try {
       aarq = decodeAarq(bytes);
     } catch {
-      return this.reject(context, DIAG.noReason);
+      return this.reject(plainContext, DIAG.noReason);
     }
-    if (aarq.applicationContextName !== context) return this.reject(context, DIAG.contextNotSupported);
+    const sec = this.security;
+    const ciphered = aarq.applicationContextName === cipheredContext && sec !== undefined;
+    const context = ciphered ? cipheredContext : plainContext;
+    if (aarq.applicationContextName !== plainContext && !ciphered) return this.reject(plainContext, DIAG.contextNotSupported);
     const mechanism = aarq.mechanismName ? mechanismIdOf(aarq.mechanismName) : MECHANISM.none;
     if (mechanism === undefined) return this.reject(context, DIAG.mechanismNotRecognised);
+    const clientSystemTitle = aarq.callingApTitle;
+    if ((ciphered || mechanism === 5 || mechanism === 6 || mechanism === 7) && clientSystemTitle?.length !== 8) {
+      return this.reject(context, DIAG.noReason);
+    }
+    let pending: AssociationState['pending'];
     if (mechanism === MECHANISM.none) {
       if (!(this.opts.publicClients ?? [0x10]).includes(client)) return this.reject(context, DIAG.mechanismRequired);
     } else if (mechanism === MECHANISM.low) {
       const given = aarq.callingAuthenticationValue ? new TextDecoder().decode(aarq.callingAuthenticationValue) : '';
       if (this.opts.lowPassword === undefined || given !== this.opts.lowPassword) return this.reject(context, DIAG.authFailure);
+    } else if (isHlsMechanism(mechanism) && sec && this.canDoHls(mechanism)) {
+      const ctos = aarq.callingAuthenticationValue;
+      if (!ctos || ctos.length < 8 || ctos.length > 64) return this.reject(context, DIAG.authFailure);
+      pending = { mechanism, ctos, stoc: (sec.opts.random ?? webRandom)(challengeLength(mechanism)) };
     } else {
       return this.reject(context, DIAG.mechanismNotRecognised);
     }
-    const init = aarq.userInformation?.type === 'initiate-request' ? aarq.userInformation.value : undefined;
+    let init: InitiateRequest | undefined;
+    let initSc = 0x30;
+    if (ciphered) {
+      // glo-initiate-request under the global key; a request that does not decipher is an authentication failure.
+      const ui = aarq.userInformation;
+      if (ui?.type !== 'raw') return this.reject(context, DIAG.noReason);
+      try {
+        const { plain, header } = await unprotectApdu(ui.bytes, clientSystemTitle, this.keys({}));
+        if (header.invocationCounter <= sec.lastClientCounter || plain[0] !== INITIATE_REQUEST_TAG) return this.reject(context, DIAG.authFailure);
+        sec.lastClientCounter = header.invocationCounter;
+        init = decodeInitiateRequest(plain);
+        initSc = header.securityControl;
+      } catch {
+        this.counters.decipherFailures++;
+        return this.reject(context, DIAG.authFailure);
+      }
+    } else {
+      init = aarq.userInformation?.type === 'initiate-request' ? aarq.userInformation.value : undefined;
+    }
     if (!init) return this.reject(context, DIAG.noReason);
     const negotiated = init.proposedConformance & this.offeredConformance;
     const clientMaxPdu = init.clientMaxReceivePduSize === 0 ? 0xffff : init.clientMaxReceivePduSize;
     const multiple = (negotiated & conformanceFromNames(['multiple-references'])) !== 0;
-    this.associations.set(client, {
+    const state: AssociationState = {
       handler: new XdlmsHandler(this.model, {
         referencing: this.opts.referencing,
         clientMaxPdu: () => clientMaxPdu,
         multipleReferences: () => multiple,
         now: () => this.clock.wallTime(),
       }),
-    });
+      ciphered,
+      ...(clientSystemTitle ? { clientSystemTitle } : {}),
+      ...(init.dedicatedKey ? { dedicatedKey: init.dedicatedKey } : {}),
+      ...(pending ? { pending } : {}),
+    };
+    this.associations.set(client, state);
     this.counters.associations++;
+    const response = {
+      negotiatedDlmsVersion: 6,
+      negotiatedConformance: negotiated,
+      serverMaxReceivePduSize: this.opts.maxPdu ?? 1024,
+      vaaName: ln ? 0x0007 : 0xfa00,
+    };
     const aare: Aare = {
       applicationContextName: context,
       result: 0,
-      diagnostic: { source: 'user', value: DIAG.none },
-      userInformation: {
-        type: 'initiate-response',
-        value: {
-          negotiatedDlmsVersion: 6,
-          negotiatedConformance: negotiated,
-          serverMaxReceivePduSize: this.opts.maxPdu ?? 1024,
-          vaaName: this.opts.referencing === 'LN' ? 0x0007 : 0xfa00,
-        },
-      },
+      diagnostic: { source: 'user', value: pending ? 14 : DIAG.none },
+      userInformation: { type: 'initiate-response', value: response },
     };
+    if (sec && (ciphered || pending)) aare.respondingApTitle = sec.opts.systemTitle;
+    if (pending) {
+      aare.authentication = true;
+      aare.mechanismName = aarq.mechanismName!;
+      aare.respondingAuthenticationValue = pending.stoc;
+    }
+    if (ciphered) {
+      const bytesOut = await protectApdu(
+        { kind: 'glo', securityControl: initSc, invocationCounter: sec.nextOwnCounter(), systemTitle: sec.opts.systemTitle, keys: this.keys(state) },
+        encodeInitiateResponse(response),
+      );
+      aare.userInformation = { type: 'raw', bytes: bytesOut };
+    }
     return encodeAare(aare);
+  }
+
+  private canDoHls(mechanism: HlsMechanism): boolean {
+    const o = this.opts.security!;
+    if (mechanism === 5) return o.blockCipherKey !== undefined && o.authenticationKey !== undefined;
+    if (mechanism === 7) return o.ecdsaPrivateKey !== undefined && o.clientPublicKey !== undefined && (this.security!.suite === 1 || this.security!.suite === 2);
+    return o.hlsSecret !== undefined;
   }
 
   private reject(context: string, diagnostic: number): Uint8Array {

@@ -24,10 +24,12 @@ import {
   writeWriteResponse,
 } from './short-name';
 import type { Apdu } from './types';
+import { isCipheredTag } from '../security/ciphered-apdu';
 
 /**
  * Decodes one plain (unciphered) xDLMS APDU; the whole buffer must be that APDU. Ciphered APDUs
- * (glo-/ded-/general-ciphering) are refused with UNSUPPORTED until the security layer exists.
+ * (glo-/ded-/general-ciphering) are refused with UNSUPPORTED here: the security layer
+ * (`../security`, decodeCipheredApdu / unprotectApdu) deciphers them into a plain APDU first.
  */
 export function decodeApdu(bytes: Uint8Array): Apdu {
   const r = new AxdrReader(bytes);
@@ -91,8 +93,8 @@ export function decodeApdu(bytes: Uint8Array): Apdu {
 
 function unknownTag(tag: number): ProtocolError {
   const hex = `0x${tag.toString(16)}`;
-  const ciphered = (tag >= 0x21 && tag <= 0x3f) || (tag >= 0xc8 && tag <= 0xd7) || (tag >= 0xdb && tag <= 0xdf);
-  if (ciphered) return new ProtocolError('UNSUPPORTED', `Ciphered APDU ${hex} needs the security layer, which is not implemented yet.`);
+  const ciphered = isCipheredTag(tag) || (tag >= 0x21 && tag <= 0x3f) || (tag >= 0xc8 && tag <= 0xd7) || (tag >= 0xdb && tag <= 0xdf);
+  if (ciphered) return new ProtocolError('UNSUPPORTED', `Ciphered APDU ${hex}: decipher it with the security layer first (unprotectApdu).`);
   if (tag === 0xd9 || tag === 0xda) return new ProtocolError('UNSUPPORTED', `Access service APDU ${hex} is not implemented.`);
   if (tag === 0x18) return new ProtocolError('UNSUPPORTED', 'InformationReportRequest (0x18) is not implemented.');
   if (tag === 0x01 || tag === 0x08) return new ProtocolError('PROTOCOL', `Initiate APDU ${hex} belongs in ACSE user-information, not on its own.`);
