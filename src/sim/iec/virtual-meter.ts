@@ -11,6 +11,7 @@ import { baudClass, baudFromChar, modeBCharFor, modeCCharFor } from '../../proto
 import { NAK, NUL, textToBytes } from '../../protocols/iec62056-21/chars';
 import { formatDataSets, parseDataBlock, type DataSet } from '../../protocols/iec62056-21/datasets';
 import { Framer, type Frame } from '../../protocols/iec62056-21/framer';
+import { prefixedLink } from '../../core/prefixed-link';
 import { formatIecTimestamp, parseIecTimestamp } from '../../protocols/iec62056-21/load-profile';
 import { decodeBlock, decodeOptionSelect, decodeRequest, encodeCommand, encodeDataMessage, encodeIdentification } from '../../protocols/iec62056-21/messages';
 
@@ -297,8 +298,13 @@ export class VirtualIecMeter {
     if (sel.protocol === '2' && sel.mode === '2' && this.profile.supportedModes.includes('E')) {
       this.stats.modeE++;
       await this.toLine({ baudRate: baud, dataBits: 8, parity: 'none', stopBits: 1 });
-      if (this.profile.onModeE) await this.profile.onModeE(this.link, this.clock, this.signal);
-      else await this.next(ANSWER_WINDOW_MS * 4);
+      if (this.profile.onModeE) {
+        // Bytes already taken off the line after the option select (the client's first HDLC frame, when
+        // both arrived in one chunk) belong to the DLMS side.
+        const leftover = this.framer.peek();
+        this.framer.clear();
+        await this.profile.onModeE(prefixedLink(this.link, leftover), this.clock, this.signal);
+      } else await this.next(ANSWER_WINDOW_MS * 4);
       this.framer.clear();
       return;
     }

@@ -1,0 +1,3 @@
+export * from './server';
+export * from './cli';
+export * from './allowlist';

@@ -1,0 +1,56 @@
+/**
+ * The worker's transport factory for serial devices: configuration port name -> granted SerialPort ->
+ * open WebSerialLink at the device's line settings, DTR/RTS as configured. The engine calls it again for
+ * every reconnect, so a replugged probe (a new SerialPort object) is found afresh each time.
+ */
+import type { Clock } from '../../core/clock';
+import { MeterError } from '../../core/errors';
+import type { LineSettings, Link, Parity } from '../../core/link';
+import type { PortDirectory } from './port-directory';
+import { openWebSerialLink, type WebSerialLinkOptions } from './webserial-link';
+
+/** The fields of a serial device configuration this needs (a subset of config's DeviceConfig). */
+export interface SerialDeviceFields {
+  device_alias: string;
+  device?: string;
+  baudrate: number;
+  databits: number;
+  parity: Parity;
+  stopbits: 1 | 2;
+  dtr?: 0 | 1;
+  rts?: 0 | 1;
+}
+
+export function lineOfDevice(d: SerialDeviceFields): LineSettings {
+  if (d.databits !== 7 && d.databits !== 8) {
+    throw new MeterError('UNSUPPORTED', `${d.device_alias}: Web Serial supports only 7 or 8 data bits, not ${d.databits}.`);
+  }
+  return { baudRate: d.baudrate, dataBits: d.databits, parity: d.parity, stopBits: d.stopbits };
+}
+
+export interface WebSerialOpenerOptions {
+  directory: PortDirectory;
+  clock: Clock;
+  bufferSize?: number;
+  log?: (portName: string, message: string) => void;
+}
+
+export function createWebSerialOpener(opts: WebSerialOpenerOptions): (device: SerialDeviceFields) => Promise<Link> {
+  return async (device) => {
+    const name = device.device ?? device.device_alias;
+    const line = lineOfDevice(device);
+    const port = await opts.directory.resolve(name);
+    if (!port) {
+      throw new MeterError('PORT_LOST', `No serial port is chosen for ${name}, or its device is not plugged in. Choose it in Settings.`);
+    }
+    const linkOpts: WebSerialLinkOptions = {
+      clock: opts.clock,
+      line,
+      dtr: (device.dtr ?? 1) === 1,
+      rts: (device.rts ?? 1) === 1,
+      ...(opts.bufferSize !== undefined ? { bufferSize: opts.bufferSize } : {}),
+      ...(opts.log ? { log: (m: string) => opts.log?.(name, m) } : {}),
+    };
+    return openWebSerialLink(port, linkOpts);
+  };
+}
