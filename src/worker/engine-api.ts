@@ -142,4 +142,19 @@ export interface EngineApi {
   readAttribute(device_alias: string, target: { classId: number; obis: string; attribute: number }): Promise<AttributeValue>;
   /** A load profile or event log by date range (DLMS profile generic; IEC P.01 / P.98). Stored before returned. */
   readProfile(device_alias: string, request: ProfileRequest): Promise<ProfileResult>;
+  /**
+   * Bind a port name of the configuration (`device`, e.g. PORT1) to a serial port the user granted with
+   * the picker: its getInfo() and its position among granted ports with the same USB ids. Remembered
+   * in IndexedDB, so the next visit finds the probe again.
+   */
+  rememberPort(name: string, choice: { info: { usbVendorId?: number; usbProductId?: number }; index: number }): Promise<void>;
+  /** Remembered port names (and whether their probe is plugged in) and granted ports not yet named. */
+  offeredPorts(): Promise<{
+    remembered: { name: string; label: string; available: boolean }[];
+    unassigned: { key: string; label: string; index: number; info: { usbVendorId?: number; usbProductId?: number } }[];
+  }>;
+  /** Test seam (e2e): simulated probes instead of the browser's serial ports; returns their getInfo(). */
+  simulateSerial(kinds: ('iec-mode-c' | 'dlms-hdlc' | 'dlms-mode-e')[]): Promise<{ usbVendorId?: number; usbProductId?: number }[]>;
+  /** Test seam (e2e): unplug (false) or plug back (true) the n-th simulated probe. */
+  simulatePlug(index: number, plugged: boolean): Promise<void>;
 }

@@ -12,7 +12,8 @@ import { demoConfig } from '../sim/demo';
 import type { EngineApi, EngineListener } from './engine-api';
 import { EngineHost } from './engine-host';
 import { protocolBackend } from './protocol-backend';
-import { openWorkerLink } from './worker-links';
+import { offeredPorts, openWorkerLink, rememberPort } from './worker-links';
+import { describePort } from '../transports/webserial/port-directory';
 import { readAttribute, readObjectList, readProfile } from './operations';
 import { typedErrors } from './typed-errors';
 import { workerStore } from './worker-store';
@@ -105,7 +106,24 @@ const api: EngineApi = typedErrors({
     });
     return { ...result, storedId };
   },
+  async rememberPort(name, choice) {
+    await rememberPort(name, choice, realClock.wallTime());
+  },
+  async offeredPorts() {
+    const o = await offeredPorts();
+    return {
+      remembered: o.remembered.map((r) => ({ name: r.name, label: r.label, available: r.available })),
+      unassigned: o.unassigned.map((u) => ({ key: u.key, label: describePort(u.info, u.index), index: u.index, info: u.info })),
+    };
+  },
+  async simulateSerial(kinds) {
+    return (await import('./serial-seam')).simulateSerial(kinds);
+  },
+  async simulatePlug(index, plugged) {
+    (await import('./serial-seam')).simulatePlug(index, plugged);
+  },
 });
+
 
 expose(api);
 host.trace(3, 'engine', `engine worker ${VERSION} ready`);
