@@ -1,13 +1,14 @@
 /**
  * COSEM date-time as a 12-byte octet-string (IEC 62056-6-2 §4.1.6.1): year(2) month day day-of-week
- * hour minute second hundredths deviation(2, signed) clock-status. Works on raw bytes and on the shared
- * `CosemDateTime` fields only, so it does not depend on the A-XDR codec.
+ * hour minute second hundredths deviation(2, signed) clock-status. The byte codec is A-XDR's
+ * (dlms/axdr/datetime.ts); this module interprets a date-time as an instant, for meters and users.
  *
  * Deviation: the standard defines it as minutes from local time to UTC, so UTC = local + deviation
  * (CET in winter is -60). Some meters send the opposite sign; `deviationSign: 'inverted'` handles them.
  */
 import { ProtocolError } from '../../core/errors';
 import type { CosemDateTime } from '../dlms/axdr/types';
+import { decodeDateTime, encodeDateTime, epochMsToCosemDateTime } from '../dlms/axdr/datetime';
 
 export interface DateTimeOptions {
   /** 'standard' (UTC = local + deviation, the default) or 'inverted' (UTC = local - deviation). */
@@ -16,48 +17,17 @@ export interface DateTimeOptions {
   assumeDeviation?: number;
 }
 
-const NOT_SPECIFIED_DEVIATION = -0x8000;
 
 /** Split 12 bytes into fields; "not specified" values become undefined. Throws FRAMING on a wrong length. */
 export function parseCosemDateTimeBytes(bytes: Uint8Array): CosemDateTime {
   if (!(bytes instanceof Uint8Array) || bytes.length !== 12) {
     throw new ProtocolError('FRAMING', `A COSEM date-time has 12 bytes, got ${bytes instanceof Uint8Array ? bytes.length : typeof bytes}.`);
   }
-  const dt: CosemDateTime = {};
-  const year = (bytes[0] << 8) | bytes[1];
-  if (year !== 0xffff) dt.year = year;
-  if (bytes[2] !== 0xff) dt.month = bytes[2];
-  if (bytes[3] !== 0xff) dt.day = bytes[3];
-  if (bytes[4] !== 0xff) dt.dayOfWeek = bytes[4];
-  if (bytes[5] !== 0xff) dt.hour = bytes[5];
-  if (bytes[6] !== 0xff) dt.minute = bytes[6];
-  if (bytes[7] !== 0xff) dt.second = bytes[7];
-  if (bytes[8] !== 0xff) dt.hundredths = bytes[8];
-  const dev = ((bytes[9] << 8) | bytes[10]) << 16 >> 16; // sign-extend int16
-  if (dev !== NOT_SPECIFIED_DEVIATION) dt.deviation = dev;
-  if (bytes[11] !== 0xff) dt.clockStatus = bytes[11];
-  return dt;
+  return decodeDateTime(bytes, 0);
 }
 
 /** 12 bytes from fields; undefined fields are written as "not specified". */
-export function encodeCosemDateTime(dt: CosemDateTime): Uint8Array {
-  const b = new Uint8Array(12);
-  const year = dt.year ?? 0xffff;
-  b[0] = (year >> 8) & 0xff;
-  b[1] = year & 0xff;
-  b[2] = dt.month ?? 0xff;
-  b[3] = dt.day ?? 0xff;
-  b[4] = dt.dayOfWeek ?? 0xff;
-  b[5] = dt.hour ?? 0xff;
-  b[6] = dt.minute ?? 0xff;
-  b[7] = dt.second ?? 0xff;
-  b[8] = dt.hundredths ?? 0xff;
-  const dev = dt.deviation === undefined ? 0x8000 : dt.deviation & 0xffff;
-  b[9] = dev >> 8;
-  b[10] = dev & 0xff;
-  b[11] = dt.clockStatus ?? 0xff;
-  return b;
-}
+export const encodeCosemDateTime = encodeDateTime;
 
 /**
  * Epoch milliseconds for a fully specified date-time, or null when year, month, day, hour or minute is
@@ -109,27 +79,8 @@ export function decodeDateTimeBytes(bytes: Uint8Array, options: DateTimeOptions 
   return local + deviation * 60000;
 }
 
-/**
- * Fields for an instant, in the local time that `deviation` (standard sign, minutes) describes.
- * Without a deviation the fields are UTC and deviation is written as 0.
- */
-export function epochMsToCosemDateTime(ms: number, deviation = 0, clockStatus = 0): CosemDateTime {
-  if (!Number.isFinite(ms)) throw new ProtocolError('FRAMING', 'Cannot encode an invalid time.');
-  const d = new Date(ms - deviation * 60000);
-  const dow = d.getUTCDay();
-  return {
-    year: d.getUTCFullYear(),
-    month: d.getUTCMonth() + 1,
-    day: d.getUTCDate(),
-    dayOfWeek: dow === 0 ? 7 : dow,
-    hour: d.getUTCHours(),
-    minute: d.getUTCMinutes(),
-    second: d.getUTCSeconds(),
-    hundredths: Math.floor(d.getUTCMilliseconds() / 10),
-    deviation,
-    clockStatus,
-  };
-}
+/** Fields for an instant in the local time that `deviation` (standard sign, minutes) describes. */
+export { epochMsToCosemDateTime };
 
 function pad(n: number | undefined, width: number): string {
   return n === undefined ? '*'.repeat(width) : String(n).padStart(width, '0');

@@ -1,4 +1,5 @@
-import type { CosemDateTime, DlmsData } from '../../protocols/dlms/axdr/types';
+import type { DlmsData } from '../../protocols/dlms/axdr/types';
+import { encodeDateTime, epochMsToCosemDateTime } from '../../protocols/dlms/axdr/datetime';
 
 /**
  * The object model of a simulated DLMS/COSEM meter: interface objects with attributes that are either
@@ -60,46 +61,9 @@ export function obisBytes(obis: string): Uint8Array {
   return Uint8Array.from(parts);
 }
 
-/**
- * COSEM date-time as the meter sends it: local time fields plus deviation. Deviation follows the
- * Blue Book: minutes of local time *behind* UTC... in practice meters disagree, so the simulator sends
- * UTC fields with deviation 0 unless a zone offset is given, which keeps decoding unambiguous.
- */
+/** COSEM date-time octets as the meter sends them: UTC fields (deviation 0) unless an offset is given. */
 export function dateTimeOctets(ms: number, offsetMinutes = 0): Uint8Array {
-  const d = new Date(ms + offsetMinutes * 60_000);
-  const year = d.getUTCFullYear();
-  const dow = ((d.getUTCDay() + 6) % 7) + 1;
-  const deviation = (-offsetMinutes) & 0xffff;
-  return Uint8Array.from([
-    year >> 8,
-    year & 0xff,
-    d.getUTCMonth() + 1,
-    d.getUTCDate(),
-    dow,
-    d.getUTCHours(),
-    d.getUTCMinutes(),
-    d.getUTCSeconds(),
-    Math.floor(d.getUTCMilliseconds() / 10),
-    deviation >> 8,
-    deviation & 0xff,
-    0x00,
-  ]);
-}
-
-export function dateTimeFields(ms: number): CosemDateTime {
-  const d = new Date(ms);
-  return {
-    year: d.getUTCFullYear(),
-    month: d.getUTCMonth() + 1,
-    day: d.getUTCDate(),
-    dayOfWeek: ((d.getUTCDay() + 6) % 7) + 1,
-    hour: d.getUTCHours(),
-    minute: d.getUTCMinutes(),
-    second: d.getUTCSeconds(),
-    hundredths: Math.floor(d.getUTCMilliseconds() / 10),
-    deviation: 0,
-    clockStatus: 0,
-  };
+  return encodeDateTime(epochMsToCosemDateTime(ms, -offsetMinutes, 0));
 }
 
 // ---- the model -------------------------------------------------------------------------------------

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { ProtocolError } from '../../../core/errors';
 import { fromHex, toHex } from '../hex';
-import { cosemDateTimeToEpochMs, decodeDateTime, encodeDateTime, epochMsToCosemDateTime } from './datetime';
+import { decodeDateTime, encodeDateTime, epochMsToCosemDateTime } from './datetime';
+import { cosemDateTimeToEpochMs } from '../../cosem/datetime';
 
 describe('COSEM date-time', () => {
   it('test_time vectors: deviation -120 and -60 are UTC+2 and UTC+1 local time', () => {
@@ -23,8 +24,8 @@ describe('COSEM date-time', () => {
   });
 
   it('wildcards give no instant', () => {
-    expect(cosemDateTimeToEpochMs(decodeDateTime(fromHex('FFFF0101FF00000000800000')))).toBeUndefined();
-    expect(cosemDateTimeToEpochMs(decodeDateTime(fromHex('07E4FE01FF00000000800000')))).toBeUndefined();
+    expect(cosemDateTimeToEpochMs(decodeDateTime(fromHex('FFFF0101FF00000000800000')))).toBeNull();
+    expect(cosemDateTimeToEpochMs(decodeDateTime(fromHex('07E4FE01FF00000000800000')))).toBeNull();
   });
 
   it('too short input is a ProtocolError', () => {

@@ -111,38 +111,10 @@ export function encodeTime(dt: CosemDateTime): Uint8Array {
   return out;
 }
 
-export interface ToEpochOptions {
-  /**
-   * Deviation (minutes) to assume when the meter leaves it unspecified. Default 0: the local fields
-   * are read as UTC. Pass the meter's known deviation when you have it.
-   */
-  assumeDeviation?: number;
-}
-
-/**
- * The instant a COSEM date-time stands for, in ms since the Unix epoch, or undefined when a field
- * needed to pin it down (year, month 1..12, day 1..31, hour, minute, second) is unspecified or is one
- * of the wildcard codes (DST begin/end, last day of month).
- *
- * Sign: IEC 62056-6-2 gives the deviation as minutes "of local time to UTC", so UTC = local +
- * deviation; a meter on CET (UTC+1) sends -60 (0xFFC4).
- */
-export function cosemDateTimeToEpochMs(dt: CosemDateTime, options: ToEpochOptions = {}): number | undefined {
-  const { year, month, day, hour, minute, second } = dt;
-  if (year === undefined || month === undefined || day === undefined) return undefined;
-  if (hour === undefined || minute === undefined || second === undefined) return undefined;
-  if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 59) return undefined;
-  const hundredths = dt.hundredths !== undefined && dt.hundredths <= 99 ? dt.hundredths : 0;
-  const deviation = dt.deviation ?? options.assumeDeviation ?? 0;
-  const local = Date.UTC(year, month - 1, day, hour, minute, second, hundredths * 10);
-  // Date.UTC maps years 0..99 to 1900..1999; COSEM years are literal.
-  const fixed = year < 100 ? new Date(local).setUTCFullYear(year) : local;
-  return fixed + deviation * 60_000;
-}
-
 /**
  * A full COSEM date-time for an instant, with local fields computed for `deviationMinutes`
- * (same sign convention as cosemDateTimeToEpochMs: local = UTC - deviation).
+ * (IEC 62056-6-2 sign: UTC = local + deviation, so local = UTC - deviation; interpreting a date-time
+ * as an instant is cosem/datetime.ts's job).
  */
 export function epochMsToCosemDateTime(ms: number, deviationMinutes = 0, clockStatus = 0): CosemDateTime {
   if (!Number.isFinite(ms)) throw new ProtocolError('TYPE_MISMATCH', `Not a time: ${ms}.`);
