@@ -124,85 +124,11 @@ export function formatAddress(addr: HdlcAddress): string {
   return `0x${addr.value.toString(16).toUpperCase()}/${addr.size}`;
 }
 
-/** The common formula; a configuration may give another. */
-export const DEFAULT_SERIAL_FORMULA = 'SN % 10000 + 1000';
-
 /**
- * Compile a serial-number formula such as `SN % 10000 + 1000` into a function. The grammar is small
- * and safe (no eval): integers, `SN`, + - * / % and parentheses; `/` divides as integers.
+ * The common serial-number formula, physical = SN % 10000 + 1000. A configuration may give another
+ * (`serial_number_formula`, parsed by the config module into a function).
  */
-export function compileSerialFormula(text: string): (sn: number) => number {
-  const tokens = text.match(/\s*(SN|\d+|[-+*/%()])\s*/giy);
-  const joined = tokens?.join('') ?? '';
-  if (!tokens || joined.length !== text.length || tokens.length === 0) {
-    throw new ProtocolError('CONFIG_INVALID', `Serial-number formula "${text}" has characters it cannot use.`);
-  }
-  const toks = tokens.map((t) => t.trim().toUpperCase());
-  type Node = (sn: number) => number;
-  let pos = 0;
-  const peek = () => toks[pos];
-  const fail = (why: string): never => {
-    throw new ProtocolError('CONFIG_INVALID', `Serial-number formula "${text}": ${why}.`);
-  };
-  let depth = 0;
-  const primary = (): Node => {
-    const t = toks[pos++];
-    if (t === undefined) return fail('it ends too early');
-    if (t === 'SN') return (sn) => sn;
-    if (/^\d+$/.test(t)) {
-      const n = Number(t);
-      return () => n;
-    }
-    if (t === '-') {
-      const inner = primary();
-      return (sn) => -inner(sn);
-    }
-    if (t === '(') {
-      if (++depth > 32) fail('too deeply nested');
-      const inner = sum();
-      if (toks[pos++] !== ')') fail('a parenthesis is not closed');
-      depth--;
-      return inner;
-    }
-    return fail(`unexpected "${t}"`);
-  };
-  const product = (): Node => {
-    let left = primary();
-    while (peek() === '*' || peek() === '/' || peek() === '%') {
-      const op = toks[pos++];
-      const l = left;
-      const r = primary();
-      left =
-        op === '*'
-          ? (sn) => l(sn) * r(sn)
-          : op === '/'
-            ? (sn) => {
-                const d = r(sn);
-                if (d === 0) throw new ProtocolError('CONFIG_INVALID', `Serial-number formula "${text}" divides by zero.`);
-                return Math.trunc(l(sn) / d);
-              }
-            : (sn) => {
-                const d = r(sn);
-                if (d === 0) throw new ProtocolError('CONFIG_INVALID', `Serial-number formula "${text}" divides by zero.`);
-                return l(sn) % d;
-              };
-    }
-    return left;
-  };
-  const sum = (): Node => {
-    let left = product();
-    while (peek() === '+' || peek() === '-') {
-      const op = toks[pos++];
-      const l = left;
-      const r = product();
-      left = op === '+' ? (sn) => l(sn) + r(sn) : (sn) => l(sn) - r(sn);
-    }
-    return left;
-  };
-  const root = sum();
-  if (pos !== toks.length) fail(`unexpected "${toks[pos]}"`);
-  return root;
-}
+export const defaultSerialFormula = (sn: number): number => (sn % 10000) + 1000;
 
 /**
  * Server address from a meter serial number: physical = formula(SN), logical 1 (unless given), 4-byte
@@ -210,38 +136,15 @@ export function compileSerialFormula(text: string): (sn: number) => number {
  */
 export function serverAddressFromSerial(
   serial: number | string,
-  opts: { formula?: string | ((sn: number) => number); logical?: number } = {},
+  opts: { formula?: (sn: number) => number; logical?: number } = {},
 ): HdlcAddress {
   const sn = typeof serial === 'string' ? Number(serial.trim()) : serial;
   if (!Number.isSafeInteger(sn) || sn < 0) throw new ProtocolError('CONFIG_INVALID', `Serial number ${String(serial)} is not a non-negative integer.`);
-  const f = opts.formula ?? DEFAULT_SERIAL_FORMULA;
-  const physical = (typeof f === 'string' ? compileSerialFormula(f) : f)(sn);
+  const physical = (opts.formula ?? defaultSerialFormula)(sn);
   if (!Number.isInteger(physical) || physical < 0 || physical > 0x3fff) {
     throw new ProtocolError('CONFIG_INVALID', `Serial-number formula gives ${physical}, not a physical address in 0..16383.`);
   }
   const logical = opts.logical ?? 1;
   if (!Number.isInteger(logical) || logical < 0 || logical > 0x3fff) throw new ProtocolError('CONFIG_INVALID', `Logical address ${logical} is not in 0..16383.`);
   return { value: ((logical << 14) | physical) >>> 0, size: 4 };
-}
-
-/** The DLMS device fields that decide the server address (WCC Lite names). */
-export interface ServerAddressConfig {
-  serial_number?: number | string;
-  physical_address?: number;
-  logical_address?: number;
-  address_size?: number;
-  /** Formula for serial-number addressing; DEFAULT_SERIAL_FORMULA when absent. */
-  serial_formula?: string;
-}
-
-/**
- * Server address from a device configuration: a non-zero `serial_number` wins (physical and logical
- * are then ignored), otherwise `physical_address` (16), `logical_address` (0), `address_size` (1).
- */
-export function serverAddressFromConfig(c: ServerAddressConfig): HdlcAddress {
-  const sn = c.serial_number;
-  if (sn !== undefined && sn !== '' && Number(sn) !== 0) return serverAddressFromSerial(sn, { formula: c.serial_formula });
-  const size = c.address_size ?? 1;
-  if (size !== 1 && size !== 2 && size !== 4) throw new ProtocolError('CONFIG_INVALID', `address_size ${size} is not 1, 2 or 4.`);
-  return serverAddress({ logical: c.logical_address ?? 0, physical: c.physical_address ?? 16, size });
 }

@@ -4,17 +4,14 @@ export {
   type HdlcAddress,
   type HdlcAddressSize,
   type ServerAddressParts,
-  DEFAULT_SERIAL_FORMULA,
+  defaultSerialFormula,
   clientAddress,
-  compileSerialFormula,
   decodeAddress,
   encodeAddress,
   formatAddress,
   sameAddress,
   serverAddress,
-  serverAddressFromConfig,
   serverAddressFromSerial,
-  type ServerAddressConfig,
   splitServerAddress,
 } from './address';
 export { type HdlcControl, type HdlcFrame, type HdlcFrameInput, type HdlcFrameType, FLAG, MAX_FRAME_LENGTH, decodeControl, decodeFrame, describeFrame, encodeControl, encodeFrame } from './frame';
