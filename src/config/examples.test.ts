@@ -35,6 +35,7 @@ describe('examples/sim.json', () => {
       ['tcp', '127.0.0.1', 4059],
       ['tcp', '127.0.0.1', 4061],
       ['tcp', '127.0.0.1', 4062],
+      ['tcp', '127.0.0.1', 4063],
     ]);
     const wrapper = byAlias.get('sim_wrapper') as DlmsDeviceConfig;
     expect([wrapper.mode, wrapper.type, wrapper.client_address, wrapper.logical_address]).toEqual(['DLMS-WRAPPER', 'LN', 0x10, 1]);

@@ -4,17 +4,17 @@
  * The choice, documented in docs/storage-and-export.md: a *text* cell whose first character is one of
  * = + - @ TAB CR could be run as a formula by a spreadsheet, so it gets a leading apostrophe (the
  * OWASP advice). Numbers are written as plain numbers: -12.5 from a meter is a value, not a formula,
- * and an apostrophe would turn it into text in every spreadsheet. The price: a text value that was
- * deliberately "-5" comes back as "'-5"; exports are for reading, not for lossless round trips of
- * hostile strings (the JSON export is lossless).
+ * and an apostrophe would turn it into text in every spreadsheet. A text that already starts with an
+ * apostrophe gets one more, so removing one leading apostrophe always restores the original text.
  */
 
 const NEEDS_QUOTES = /[",\r\n]/;
 
 function startsLikeFormula(text: string): boolean {
   const c = text.charCodeAt(0);
-  // = + - @ TAB CR
-  return c === 0x3d || c === 0x2b || c === 0x2d || c === 0x40 || c === 0x09 || c === 0x0d;
+  // = + - @ TAB CR, and the apostrophe itself: a text that already starts with one gets another, so
+  // "drop one leading apostrophe" undoes the neutralisation exactly ('+ stays distinguishable from +).
+  return c === 0x3d || c === 0x2b || c === 0x2d || c === 0x40 || c === 0x09 || c === 0x0d || c === 0x27;
 }
 
 /** Quote a field when RFC 4180 requires it: comma, double quote, CR or LF inside. */

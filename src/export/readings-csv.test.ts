@@ -91,7 +91,7 @@ describe('readings CSV', () => {
           readings.forEach((reading, i) => {
             const row = rows[i + 1];
             expect(row).toHaveLength(8);
-            const unneutralise = (s: string): string => (/^'[=+\-@\t\r]/.test(s) ? s.slice(1) : s);
+            const unneutralise = (s: string): string => (/^'[=+\-@\t\r']/.test(s) ? s.slice(1) : s);
             expect(unneutralise(row[1])).toBe(reading.device_alias);
             if (typeof reading.value === 'number') expect(Number(row[4])).toBe(reading.value === 0 ? 0 : reading.value);
             else expect(unneutralise(row[4])).toBe(reading.value);
