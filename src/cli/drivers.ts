@@ -1,2 +1,6 @@
 /** The protocol drivers the CLI's engine uses: the one place that names them. */
-export { createDriver } from '../engine/drivers';
+import { createDriverFactory } from '../engine/drivers';
+import { FileInvocationCounterStore, defaultCounterFile } from './counter-file';
+
+/** Drivers whose DLMS invocation counters persist in a file between runs. */
+export const createDriver = createDriverFactory({ counterStore: new FileInvocationCounterStore(defaultCounterFile()) });
