@@ -1,6 +1,6 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { EngineWatch, engineMonitor } from './engine-client';
-import { ROUTES, routeFromHash, type Route } from './routes';
+import { NAV_ROUTES, routeFromHash, type Route } from './routes';
 import './update-banner';
 
 /**
@@ -230,7 +230,7 @@ export class AppShell extends LitElement {
   }
 
   override render() {
-    const current = this.route.id;
+    const current = this.route.parent ?? this.route.id;
     return html`
       <a class="skip" href="#main" @click=${this.skipToMain}>Skip to content</a>
       <header>
@@ -239,7 +239,7 @@ export class AppShell extends LitElement {
       </header>
       <nav aria-label="Main">
         <ul>
-          ${ROUTES.map(
+          ${NAV_ROUTES.map(
             (r) => html`<li>
               <a href="#/${r.id}" aria-current=${r.id === current ? 'page' : nothing}>${r.icon}<span>${r.label}</span></a>
             </li>`,

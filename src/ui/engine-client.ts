@@ -19,6 +19,10 @@ export function getEngine(): Remote<EngineApi> {
     // A worker that fails to load never answers: without this, every call would wait forever.
     worker.addEventListener('error', (e) => engineMonitor.fail(e.message || 'the engine worker failed to load'));
     remote = wrap<EngineApi>(worker);
+    // e2e seam: a Playwright test sets this flag (addInitScript) before the app loads, to reach the
+    // engine's test-only methods such as simulated serial probes. The app itself never sets it.
+    const g = globalThis as { __meterscopeE2E?: unknown; __meterscopeEngine?: unknown };
+    if (g.__meterscopeE2E === true) g.__meterscopeEngine = remote;
   }
   return remote;
 }
@@ -47,6 +51,8 @@ class EngineMonitor extends EventTarget {
    * a page, so walking to another page and back loses nothing.
    */
   readonly session: Reading[] = [];
+  /** Keys of `session`: a reading arrives twice (event and readOnce answer) in either order. */
+  private readonly sessionKeys = new Set<string>();
   /** The configuration the UI last loaded into the engine (the worker does not hand it back). */
   loaded: { name: string; raw: string } | undefined;
   /** Readings shown but not stored (STORAGE_FULL...). Separate from `error`: the engine still works. */
@@ -98,23 +104,28 @@ class EngineMonitor extends EventTarget {
   /** A new read begins: "this read" starts empty. */
   beginSession(): void {
     this.session.length = 0;
+    this.sessionKeys.clear();
     this.storageWarning = undefined;
     this.changed();
   }
 
   /** Readings returned by readOnce: add any the event stream has not delivered (yet). */
   addToSession(readings: readonly Reading[]): void {
-    const seen = new Set(this.session.map(sessionKey));
     for (const r of readings) {
-      if (!seen.has(sessionKey(r))) this.pushSession(r);
+      this.pushSession(r);
       this.latest.set(`${r.device_alias}/${r.signal_alias}`, r);
     }
     this.changed();
   }
 
   private pushSession(r: Reading): void {
+    const key = sessionKey(r);
+    if (this.sessionKeys.has(key)) return;
+    this.sessionKeys.add(key);
     this.session.push(r);
-    if (this.session.length > SESSION_KEEP) this.session.splice(0, this.session.length - SESSION_KEEP);
+    if (this.session.length > SESSION_KEEP) {
+      for (const old of this.session.splice(0, this.session.length - SESSION_KEEP)) this.sessionKeys.delete(sessionKey(old));
+    }
   }
 
   clearTrace(): void {

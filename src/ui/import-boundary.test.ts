@@ -10,9 +10,17 @@ import { describe, expect, it } from 'vitest';
 
 const SRC = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const FORBIDDEN = ['protocols/', 'engine/', 'transports/', 'sim/', 'bridge/', 'cli/', 'worker/'];
+/**
+ * The one protocol module the UI may load: OBIS codes in words for tables and the object browser.
+ * Only lazily loaded pages may import it (never the first screen), and the walk does not continue
+ * into it: its own small dependencies (OBIS parsing) come along as part of that one door.
+ */
+const ALLOWED_DOOR = 'protocols/cosem/dictionary.ts';
 
 /** Runtime module specifiers of a TypeScript file: static imports, re-exports and dynamic import(). */
-export function runtimeImports(source: string): string[] {
+export function runtimeImports(code: string): string[] {
+  // Comments may quote import() calls (usage notes): they load nothing.
+  const source = stripComments(code);
   const out: string[] = [];
   const statement = /^\s*(import|export)\s+(type\s+)?([^'";]*?\sfrom\s+)?['"]([^'"]+)['"]/gm;
   for (const m of source.matchAll(statement)) {
@@ -35,12 +43,25 @@ function resolveLocal(from: string, spec: string): string | undefined {
   throw new Error(`${relative(SRC, from)}: cannot resolve ${spec}`);
 }
 
-function reachable(entry: string): Map<string, string> {
+/** Drops block and line comments; a `//` inside a string (a URL) only cuts text no import follows. */
+export function stripComments(code: string): string {
+  return code.replace(/\/\*[\s\S]*?\*\//g, '').replace(/(^|[^:'"`\\])\/\/.*$/gm, '$1');
+}
+
+/** Static imports only: what loads with a module, before any dynamic import() runs. */
+export function staticImports(source: string): string[] {
+  const dynamic = new Set([...source.matchAll(/\bimport\(\s*['"]([^'"]+)['"]\s*\)/g)].map((m) => m[1]!));
+  const all = runtimeImports(source);
+  return all.filter((s) => !dynamic.has(s) || all.filter((x) => x === s).length > 1);
+}
+
+function reachable(entry: string, follow: (source: string) => string[] = runtimeImports): Map<string, string> {
   const seen = new Map<string, string>([[entry, '(entry)']]);
   const queue = [entry];
   while (queue.length > 0) {
     const file = queue.shift()!;
-    for (const spec of runtimeImports(readFileSync(file, 'utf8'))) {
+    if (relative(SRC, file) === ALLOWED_DOOR) continue;
+    for (const spec of follow(readFileSync(file, 'utf8'))) {
       const target = resolveLocal(file, spec);
       if (target && !seen.has(target)) {
         seen.set(target, relative(SRC, file));
@@ -60,6 +81,8 @@ describe('main-thread import boundary', () => {
       "export type { E } from './e';",
       "export { f } from './f';",
       "const g = () => import('./g');",
+      "// run it with import('./not-loaded')",
+      "/* or import('./nor-this') */",
     ].join('\n');
     expect(runtimeImports(src)).toEqual(['./a', './c', './f', './g']);
   });
@@ -69,8 +92,22 @@ describe('main-thread import boundary', () => {
     expect(files.size).toBeGreaterThan(10);
     const offenders = [...files]
       .map(([file, via]) => [relative(SRC, file), via] as const)
-      .filter(([file]) => FORBIDDEN.some((dir) => file.startsWith(dir)))
+      .filter(([file]) => file !== ALLOWED_DOOR && FORBIDDEN.some((dir) => file.startsWith(dir)))
       .map(([file, via]) => `${file} (imported by ${via})`);
     expect(offenders).toEqual([]);
+  });
+
+  it('the OBIS dictionary is the only protocol door, and only lazily loaded pages open it', () => {
+    const all = reachable(join(SRC, 'main.ts'));
+    // The pages that name OBIS codes do use it (this test must notice if the door moves).
+    expect([...all.keys()].map((f) => relative(SRC, f))).toContain(ALLOWED_DOOR);
+    // The first screen (everything loaded without a dynamic import) never includes it.
+    const firstScreen = [...reachable(join(SRC, 'main.ts'), staticImports).keys()].map((f) => relative(SRC, f));
+    expect(firstScreen.filter((f) => FORBIDDEN.some((dir) => f.startsWith(dir)))).toEqual([]);
+  });
+
+  it('tells static imports from dynamic ones', () => {
+    const src = ["import { a } from './a';", "const p = () => import('./p');", "import './s';"].join('\n');
+    expect(staticImports(src)).toEqual(['./a', './s']);
   });
 });

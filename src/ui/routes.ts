@@ -1,6 +1,6 @@
 import { svg, type SVGTemplateResult } from 'lit';
 
-export type RouteId = 'meters' | 'read' | 'profiles' | 'history' | 'trace' | 'settings';
+export type RouteId = 'meters' | 'read' | 'objects' | 'profiles' | 'history' | 'trace' | 'settings';
 
 export interface Route {
   id: RouteId;
@@ -10,6 +10,11 @@ export interface Route {
   /** Each page is its own chunk: the first screen loads only the page it shows. */
   load: () => Promise<unknown>;
   icon: SVGTemplateResult;
+  /**
+   * A page reached from another page rather than from the navigation (the bottom bar has room for six
+   * thumb-sized items at 360 px): the navigation marks this parent as current instead.
+   */
+  parent?: RouteId;
 }
 
 const icon = (d: string) =>
@@ -29,6 +34,14 @@ export const ROUTES: readonly Route[] = [
     tag: 'ms-read-page',
     load: () => import('./pages/read-page'),
     icon: icon('M4 16a8 8 0 1 1 16 0 M12 16l4-5 M6 20h12'),
+  },
+  {
+    id: 'objects',
+    label: 'Objects',
+    tag: 'ms-objects-page',
+    load: () => import('./pages/objects-page'),
+    icon: icon('M4 6h16 M4 12h16 M4 18h10'),
+    parent: 'read',
   },
   {
     id: 'profiles',
@@ -61,6 +74,15 @@ export const ROUTES: readonly Route[] = [
 ];
 
 export const DEFAULT_ROUTE: RouteId = 'meters';
+
+/** The pages listed in the navigation. */
+export const NAV_ROUTES: readonly Route[] = ROUTES.filter((r) => !r.parent);
+
+/** `#/objects?device=demo_dlms` -> { device: 'demo_dlms' }. */
+export function hashParams(hash: string): URLSearchParams {
+  const q = hash.indexOf('?');
+  return new URLSearchParams(q < 0 ? '' : hash.slice(q + 1));
+}
 
 /** `#/history?device=x` -> route `history`; unknown hashes fall back to the default page. */
 export function routeFromHash(hash: string): Route {

@@ -1,0 +1,146 @@
+import { LitElement, css, html, nothing } from 'lit';
+import { pageStyles } from '../shared-styles';
+
+/** One signal's latest value, ready to show. */
+export interface LiveRow {
+  key: string;
+  device_alias: string;
+  signal_alias: string;
+  /** The configuration's signal_name. */
+  name: string;
+  /** The address (OBIS / data-set) and its meaning in words, when known. */
+  address?: string;
+  words?: string;
+  value: string;
+  unit?: string;
+  quality: 'good' | 'bad' | 'waiting';
+  error?: string;
+  /** Local time text of the reading. */
+  time?: string;
+}
+
+/**
+ * The live table of signals. Updates are not announced row by row (that would drown a screen reader
+ * during polling): the page announces a summary in its own status line instead.
+ */
+export class LiveTable extends LitElement {
+  static override properties = {
+    rows: { attribute: false },
+    caption: {},
+  };
+
+  static override styles = [
+    pageStyles,
+    css`
+      .value {
+        font-variant-numeric: tabular-nums;
+        font-size: 1.1rem;
+        font-weight: 700;
+        overflow-wrap: anywhere;
+      }
+      .bad {
+        color: var(--ms-error);
+        font-weight: 600;
+      }
+      .good {
+        color: var(--ms-success);
+        font-weight: 600;
+      }
+      .words {
+        display: block;
+        color: var(--ms-muted);
+        font-size: 0.9rem;
+      }
+      td {
+        overflow-wrap: anywhere;
+      }
+      /* Narrow screens: one compact card per signal (name; value and unit; quality and time), not
+         five labelled lines, so a technician sees a screenful of values at a glance. */
+      @media (max-width: 600px) {
+        table.stack.live tr {
+          display: grid;
+          grid-template-columns: auto minmax(0, 1fr);
+          gap: 0.1rem 0.5rem;
+          padding: 0.5rem 0;
+        }
+        table.stack.live td {
+          display: block;
+          padding: 0;
+        }
+        table.stack.live td::before {
+          content: none;
+        }
+        table.stack.live td[data-label='Signal'] {
+          grid-column: 1 / -1;
+        }
+        table.stack.live td[data-label='Value'] {
+          grid-column: 1;
+        }
+        table.stack.live td[data-label='Unit'] {
+          grid-column: 2;
+          align-self: end;
+          font-weight: 600;
+        }
+        table.stack.live td[data-label='Time'] {
+          text-align: right;
+          color: var(--ms-muted);
+          font-size: 0.85rem;
+        }
+        table.stack.live code {
+          display: none;
+        }
+      }
+    `,
+  ];
+
+  declare rows: LiveRow[];
+  declare caption: string;
+
+  constructor() {
+    super();
+    this.rows = [];
+    this.caption = 'Signals';
+  }
+
+  private quality(r: LiveRow) {
+    if (r.quality === 'good') return html`<span class="good">✓ good</span>`;
+    if (r.quality === 'bad') return html`<span class="bad">✗ bad${r.error ? html` (${r.error})` : nothing}</span>`;
+    return html`<span class="muted">waiting</span>`;
+  }
+
+  override render() {
+    return html`<div class="table-wrap">
+      <table class="stack live">
+        <caption class="visually-hidden">${this.caption}</caption>
+        <thead>
+          <tr>
+            <th scope="col">Signal</th>
+            <th scope="col">Value</th>
+            <th scope="col">Unit</th>
+            <th scope="col">Quality</th>
+            <th scope="col">Time</th>
+          </tr>
+        </thead>
+        <tbody>
+          ${this.rows.map(
+            (r) => html`<tr data-key=${r.key}>
+              <td data-label="Signal">
+                <span
+                  ><strong>${r.name}</strong> <span class="muted">${r.device_alias}/${r.signal_alias}</span>
+                  ${r.words && r.words !== r.name ? html`<span class="words">${r.words}</span>` : nothing}
+                  ${r.address ? html`<code class="muted">${r.address}</code>` : nothing}</span
+                >
+              </td>
+              <td data-label="Value" class="value">${r.value}</td>
+              <td data-label="Unit">${r.unit ?? ''}</td>
+              <td data-label="Quality">${this.quality(r)}</td>
+              <td data-label="Time">${r.time ?? ''}</td>
+            </tr>`,
+          )}
+        </tbody>
+      </table>
+    </div>`;
+  }
+}
+
+customElements.define('ms-live-table', LiveTable);

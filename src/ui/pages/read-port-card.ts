@@ -1,0 +1,181 @@
+import { LitElement, css, html, nothing } from 'lit';
+import { engineMonitor } from '../engine-client';
+import { errorText } from '../format';
+import { pageStyles } from '../shared-styles';
+import {
+  bridgeTarget,
+  choosePort,
+  configPortNames,
+  describePort,
+  hasWebSerial,
+  offeredPorts,
+  usePort,
+  type BridgeTarget,
+  type PortChoice,
+} from './read-ports';
+
+type Offered = Awaited<ReturnType<typeof offeredPorts>>;
+
+/**
+ * Where the meter is: an optical probe on a serial port (Web Serial), a meter on the LAN through the
+ * bridge, or the built-in demo meter. A chosen probe is bound to a port name of the configuration
+ * (PORT1, /dev/ttyUSB0...) and the worker remembers the binding for the next visit.
+ */
+export class ReadPortCard extends LitElement {
+  static override properties = {
+    offered: { state: true },
+    portName: { state: true },
+    bridge: { state: true },
+    message: { state: true },
+  };
+
+  static override styles = [
+    pageStyles,
+    css`
+      ul.ports {
+        list-style: none;
+        padding: 0;
+        margin: 0.5rem 0;
+        display: grid;
+        gap: 0.5rem;
+      }
+      ul.ports li {
+        display: flex;
+        flex-wrap: wrap;
+        align-items: center;
+        justify-content: space-between;
+        gap: 0.5rem;
+      }
+      h3 {
+        font-size: 1rem;
+        margin: 1rem 0 0.25rem;
+      }
+    `,
+  ];
+
+  declare offered: Offered | undefined;
+  declare portName: string;
+  declare bridge: BridgeTarget | undefined | null;
+  declare message: string;
+
+  constructor() {
+    super();
+    this.offered = undefined;
+    this.portName = configPortNames(engineMonitor.loaded?.raw)[0] ?? 'PORT1';
+    this.bridge = null; // null: not looked up yet
+    this.message = '';
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    void this.refreshPorts();
+    void bridgeTarget()
+      .then((b) => (this.bridge = b))
+      .catch(() => (this.bridge = undefined));
+  }
+
+  private async refreshPorts(): Promise<void> {
+    try {
+      this.offered = await offeredPorts();
+    } catch {
+      this.offered = { remembered: [], unassigned: [] };
+    }
+  }
+
+  private async pick(): Promise<void> {
+    try {
+      const choice = await choosePort();
+      if (!choice) {
+        this.message = 'No port chosen.';
+        return;
+      }
+      await this.bind(choice, describePort(choice.info));
+    } catch (e) {
+      this.message = `The port could not be chosen: ${errorText(e)}`;
+    }
+  }
+
+  private async bind(choice: PortChoice, label: string): Promise<void> {
+    const name = this.portName.trim();
+    if (!name) {
+      this.message = 'Enter the port name the configuration uses (its "device" field), e.g. PORT1.';
+      return;
+    }
+    try {
+      await usePort(name, choice);
+      this.message = `${name} is now ${label}. Remembered for the next visit.`;
+      await this.refreshPorts();
+    } catch (e) {
+      this.message = `The port could not be remembered: ${errorText(e)}`;
+    }
+  }
+
+  private nameField() {
+    const names = configPortNames(engineMonitor.loaded?.raw);
+    if (names.length > 0) {
+      return html`<label for="port-name">Port name in the configuration</label>
+        <select id="port-name" @change=${(e: Event) => (this.portName = (e.target as HTMLSelectElement).value)}>
+          ${names.map((n) => html`<option value=${n} ?selected=${n === this.portName}>${n}</option>`)}
+        </select>`;
+    }
+    return html`<label for="port-name">Port name in the configuration</label>
+      <input id="port-name" type="text" autocomplete="off" spellcheck="false" .value=${this.portName}
+        @input=${(e: Event) => (this.portName = (e.target as HTMLInputElement).value)} />`;
+  }
+
+  private serialPart() {
+    if (!hasWebSerial()) {
+      return html`<p class="no-serial">
+        This browser has no Web Serial, so it cannot open an optical probe. Use Chrome or Edge on a desktop, a meter on the
+        LAN through the bridge, or the demo meter.
+      </p>`;
+    }
+    const o = this.offered;
+    return html`
+      ${this.nameField()}
+      <div class="actions"><button type="button" @click=${() => void this.pick()}>Choose serial port…</button></div>
+      ${o && o.remembered.length > 0
+        ? html`<ul class="ports remembered" aria-label="Remembered ports">
+            ${o.remembered.map(
+              (r) => html`<li><span><strong>${r.name}</strong>: ${r.label}</span><span class=${r.available ? 'ok' : 'muted'}>${r.available ? 'plugged in' : 'not plugged in'}</span></li>`,
+            )}
+          </ul>`
+        : nothing}
+      ${o && o.unassigned.length > 0
+        ? html`<ul class="ports unassigned" aria-label="Granted ports not yet named">
+            ${o.unassigned.map(
+              (u) => html`<li>
+                <span>${u.label}</span>
+                <button type="button" aria-label="Use ${u.label} as ${this.portName}" @click=${() => void this.bind({ info: u.info, index: u.index }, u.label)}>
+                  Use as ${this.portName}
+                </button>
+              </li>`,
+            )}
+          </ul>`
+        : nothing}
+    `;
+  }
+
+  private bridgePart() {
+    if (this.bridge === null) return html`<p>Looking up the bridge…</p>`;
+    if (!this.bridge) return html`<p>No bridge set. Meters on the LAN need one: set its address and token in <a href="#/settings">Settings</a>.</p>`;
+    return html`<p>
+      Meters with an IP address are read through <code class="bridge-url">${this.bridge.url}</code>
+      (${this.bridge.hasToken ? 'token set' : html`<strong>no token set</strong>`}; change it in <a href="#/settings">Settings</a>).
+    </p>`;
+  }
+
+  override render() {
+    return html`
+      <h3>Optical probe (Web Serial)</h3>
+      ${this.serialPart()}
+      <h3>Meters on the LAN (bridge)</h3>
+      ${this.bridgePart()}
+      <h3>Demo meter</h3>
+      <p class="muted">The demo devices use the built-in port <code>DEMO</code>: simulated meters inside the app, at real line speed.</p>
+      <p role="status" class="port-message">${this.message}</p>
+    `;
+  }
+}
+
+customElements.define('ms-read-port', ReadPortCard);
