@@ -10,6 +10,10 @@ export default defineConfig({
   // Module workers: the engine worker uses ES imports and is code-split like the page.
   worker: {
     format: 'es',
+    // Chunks split off the worker carry a prefix, so the first-screen budget can tell them from page code.
+    rollupOptions: {
+      output: { chunkFileNames: 'assets/worker-[name]-[hash].js' },
+    },
   },
   preview: {
     port: 4173,

@@ -41,7 +41,7 @@ export function createWebSerialOpener(opts: WebSerialOpenerOptions): (device: Se
     const line = lineOfDevice(device);
     const port = await opts.directory.resolve(name);
     if (!port) {
-      throw new MeterError('PORT_LOST', `No serial port is chosen for ${name}, or its device is not plugged in. Choose it in Settings.`);
+      throw new MeterError('PORT_LOST', `No serial port is chosen for ${name}, or its device is not plugged in. Choose it on the Read page (Web Serial picker).`);
     }
     const linkOpts: WebSerialLinkOptions = {
       clock: opts.clock,
