@@ -18,7 +18,7 @@ describe('examples/wcc-lite.json', () => {
     const r = parseConfigText(text);
     expect(r.ok).toBe(true);
     if (!r.ok) return;
-    const out = exportConfigText(r.raw);
+    const out = exportConfigText(r.raw, { includeSecrets: true });
     expect(JSON.parse(out)).toEqual(JSON.parse(text));
     expect(out).toContain('"client_address": "0x11"');
     const again = parseConfigText(out);

@@ -80,7 +80,7 @@ describe('never throws', () => {
         const doc = mutate(example as Json, choices, replacement as Json);
         const r = validateConfig(doc);
         wellFormed(r);
-        if (r.ok) expect(JSON.parse(exportConfigText(r.raw))).toEqual(doc);
+        if (r.ok) expect(JSON.parse(exportConfigText(r.raw, { includeSecrets: true }))).toEqual(doc);
         const text = parseConfigText(JSON.stringify(doc));
         expect(text.ok).toBe(r.ok);
       }),

@@ -42,6 +42,20 @@ describe('exportConfigText', () => {
   it('exports undefined as null', () => {
     expect(exportConfigText(undefined)).toBe('null\n');
   });
+  it('leaves passwords and keys out unless the user chooses to include them', () => {
+    const doc = {
+      devices: [
+        { device_alias: 'a', protocol: 'DLMS', auth: 'HighGmac', password: 'pw123456', system_title: '4d4d4d0000000001', block_cipher_key: '000102030405060708090a0b0c0d0e0f', authentication_key: 'd0d1d2d3d4d5d6d7d8d9dadbdcdddedf' },
+        { device_alias: 'b', protocol: 'IEC 62056-21', password: '00003141' },
+      ],
+      signals: [{ signal_alias: 's', password: 'not a device field' }],
+    };
+    const safe = exportConfigText(doc);
+    for (const secret of ['pw123456', '000102030405060708090a0b0c0d0e0f', 'd0d1d2d3d4d5d6d7d8d9dadbdcdddedf', '00003141']) expect(safe).not.toContain(secret);
+    expect(JSON.parse(safe).devices[0]).toEqual({ device_alias: 'a', protocol: 'DLMS', auth: 'HighGmac', system_title: '4d4d4d0000000001' });
+    expect(JSON.parse(safe).signals).toEqual(doc.signals);
+    expect(JSON.parse(exportConfigText(doc, { includeSecrets: true }))).toEqual(doc);
+  });
 });
 
 describe('duplicate keys', () => {

@@ -5,6 +5,7 @@
 import type { ValidationResult } from './types';
 import { indexPath, joinPath } from './path';
 import { validateConfig } from './validate';
+import { FIELD_DOCS } from './fields';
 
 export interface JsonSyntaxError {
   offset: number;
@@ -198,6 +199,35 @@ export function parseConfigText(text: string): ValidationResult {
 }
 
 /** The user's document as pretty JSON (2 spaces), ending with a newline. */
-export function exportConfigText(raw: unknown): string {
-  return `${JSON.stringify(raw ?? null, null, 2) ?? 'null'}\n`;
+export interface ExportOptions {
+  /**
+   * Keep passwords and keys in the exported document. Off by default: an exported configuration gets
+   * mailed and attached to tickets, and secrets leave only when the user explicitly chooses so.
+   */
+  includeSecrets?: boolean;
+}
+
+export function exportConfigText(raw: unknown, options: ExportOptions = {}): string {
+  const doc = options.includeSecrets ? raw : withoutSecrets(raw);
+  return `${JSON.stringify(doc ?? null, null, 2) ?? 'null'}\n`;
+}
+
+/** Names of the device fields that hold secrets, for any protocol (from the field table). */
+export const SECRET_DEVICE_FIELDS: ReadonlySet<string> = new Set(
+  Object.values(FIELD_DOCS).flatMap((p) => p.device.filter((f) => f.secret).map((f) => f.name)),
+);
+
+/** A copy of the document with every secret device field removed; anything else is kept as written. */
+export function withoutSecrets(raw: unknown): unknown {
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) return raw;
+  const doc = raw as Record<string, unknown>;
+  if (!Array.isArray(doc.devices)) return raw;
+  return {
+    ...doc,
+    devices: doc.devices.map((d: unknown) =>
+      d && typeof d === 'object' && !Array.isArray(d)
+        ? Object.fromEntries(Object.entries(d as Record<string, unknown>).filter(([k]) => !SECRET_DEVICE_FIELDS.has(k)))
+        : d,
+    ),
+  };
 }

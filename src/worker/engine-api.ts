@@ -107,8 +107,11 @@ export interface EngineApi {
   ping(): Promise<string>;
   /** Parse and validate configuration text; every error comes back at once, each with its JSON path. */
   validateConfig(text: string): Promise<ValidationResult>;
-  /** The document as JSON text for download, in the config module's export format. */
-  exportConfig(raw: unknown): Promise<string>;
+  /**
+   * The document as JSON text for download, in the config module's export format. Passwords and keys
+   * are left out unless `includeSecrets` is true (the user's explicit choice).
+   */
+  exportConfig(raw: unknown, options?: { includeSecrets?: boolean }): Promise<string>;
   /**
    * Replace the engine's configuration (stopping it first if it runs). A configuration with errors
    * is refused: the errors come back and the previous state is kept.

@@ -46,8 +46,8 @@ const api: EngineApi = typedErrors({
   async validateConfig(text) {
     return parseConfigText(text);
   },
-  async exportConfig(raw) {
-    return exportConfigText(raw);
+  async exportConfig(raw, options) {
+    return exportConfigText(raw, options);
   },
   async loadConfig(raw) {
     return host.loadConfig(raw);
