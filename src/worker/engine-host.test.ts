@@ -131,4 +131,34 @@ describe('EngineHost', () => {
     host.trace(3, 'engine', 'five');
     expect(calls).toBe(before + 1);
   });
+
+  it('decodes frames of level 5 and up for the Trace page, from the already masked hex', async () => {
+    const seen: string[] = [];
+    let ctx: BackendContext | undefined;
+    const host = new EngineHost({
+      validate: validateConfig,
+      clock,
+      traceLevel: 7,
+      decodeFrame: (hex) => {
+        seen.push(hex);
+        return { label: 'frame', value: hex.length };
+      },
+      backend: (_config, c) => {
+        ctx = c;
+        return { start() {}, async stop() {}, async readOnce() { return []; } };
+      },
+    });
+    const events = collect(host);
+    const doc = example('wcc-lite.json') as { devices: { password?: string }[] };
+    const password = doc.devices.find((d) => typeof d.password === 'string' && d.password.length >= 3)!.password!;
+    await host.loadConfig(doc);
+    ctx!.logger.log(5, 'P1', 'tx', new TextEncoder().encode(`A${password}B`), 'tx');
+    ctx!.logger.log(4, 'P1', 'info only', new Uint8Array([1, 2, 3]), 'tx');
+    const traced = events.flatMap((e) => (e.type === 'trace' && e.line.decoded !== undefined ? [e.line] : []));
+    expect(traced).toHaveLength(1);
+    // The decoder only ever saw the masked bytes: the password's own hex is not there.
+    const passwordHex = [...new TextEncoder().encode(password)].map((b) => b.toString(16).padStart(2, '0').toUpperCase()).join(' ');
+    expect(seen[0]).toContain('**');
+    expect(seen[0]).not.toContain(passwordHex);
+  });
 });

@@ -65,6 +65,8 @@ export interface EngineHostOptions {
   backend?: EngineBackendFactory;
   /** Trace lines kept for late subscribers. */
   traceBacklog?: number;
+  /** Turns a frame's hex (level 5 and up) into a readable tree for the Trace page. */
+  decodeFrame?: (hex: string, port: string) => unknown;
   traceLevel?: LogLevel;
 }
 
@@ -77,6 +79,7 @@ export class EngineHost {
   private readonly clock: Clock;
   private readonly backendFactory: EngineBackendFactory;
   private readonly backlogSize: number;
+  private readonly decodeFrame: ((hex: string, port: string) => unknown) | undefined;
   private traceLevel: LogLevel;
 
   private logger: Logger;
@@ -92,6 +95,7 @@ export class EngineHost {
     this.clock = options.clock;
     this.backendFactory = options.backend ?? notWiredBackend;
     this.backlogSize = options.traceBacklog ?? 500;
+    this.decodeFrame = options.decodeFrame;
     this.traceLevel = options.traceLevel ?? 4;
     this.logger = this.newLogger();
   }
@@ -203,6 +207,15 @@ export class EngineHost {
   private newLogger(): Logger {
     const logger = new Logger(this.traceLevel, () => this.clock.wallTime());
     logger.addSink((line) => {
+      if (this.decodeFrame && line.hex && line.level >= 5 && line.decoded === undefined) {
+        try {
+          const decoded = this.decodeFrame(line.hex, line.port);
+          // Decoded trees come from the frame bytes, which the logger has already masked.
+          if (decoded !== undefined) line.decoded = decoded;
+        } catch {
+          // A frame the decoder cannot read is still shown as hex.
+        }
+      }
       this.backlog.push(line);
       if (this.backlog.length > this.backlogSize) this.backlog.splice(0, this.backlog.length - this.backlogSize);
       this.emit({ type: 'trace', line });
