@@ -37,7 +37,10 @@ async function expectUpdateFlow(page: Page): Promise<void> {
   await page.evaluate(() => ((window as Marked).marker = 1));
   await banner.getByRole('button', { name: 'Reload' }).click();
   // The waiting worker takes over and the page reloads itself: the in-memory marker is gone.
-  await expect.poll(() => page.evaluate(() => (window as Marked).marker ?? 0), { timeout: 10_000 }).toBe(0);
+  // While the page is reloading, evaluate() fails: that is "not yet", not a failure.
+  await expect
+    .poll(() => page.evaluate(() => (window as Marked).marker ?? 0).catch(() => -1), { timeout: 20_000 })
+    .toBe(0);
   await expect(page.getByRole('heading', { level: 1, name: 'Trace' })).toBeVisible();
   await expect(banner).toHaveCount(0);
   await expect.poll(() => page.evaluate(() => navigator.serviceWorker.controller !== null)).toBe(true);
