@@ -6,16 +6,18 @@ import { EXAMPLE_VALID, PAGES, ROOT, importFile, openPage } from './helpers';
 const SHOTS = join(ROOT, 'test-results', 'screenshots');
 mkdirSync(SHOTS, { recursive: true });
 
-/** Save the example and load it into the engine, so pages show real content rather than empty states. */
+/**
+ * Real content on every page: read the built-in DLMS demo meter once (readings in History, frames in
+ * the Trace, a loaded configuration on Read), then save the example configuration (the saved list).
+ */
 async function seed(page: Page): Promise<void> {
   await openPage(page, 'meters', 'Meters');
+  await page.getByRole('button', { name: 'Open demo' }).click();
+  await page.getByRole('button', { name: 'Read demo_dlms' }).click();
+  await expect(page.locator('.read-message')).toContainText(/Read \d+ value/, { timeout: 20_000 });
   await importFile(page, EXAMPLE_VALID);
   await page.getByRole('button', { name: 'Save', exact: true }).click();
   await expect(page.getByText('Saved "wcc-lite".')).toBeVisible();
-  await openPage(page, 'read', 'Read');
-  await page.getByRole('button', { name: 'Load into engine' }).click();
-  await page.getByRole('button', { name: 'Start' }).click();
-  await expect(page.getByRole('cell', { name: 'protocol engine not yet wired' }).first()).toBeVisible();
 }
 
 for (const width of [1280, 360]) {

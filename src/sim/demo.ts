@@ -19,7 +19,8 @@ export function isDemoPort(device: string | undefined): boolean {
 }
 
 const DEMO_GAMA_ID = 2141421;
-const DEMO_GAMA_PASSWORD = '12345678';
+// Not digits: a numeric password would be masked wherever the same digits occur in a traced value.
+const DEMO_GAMA_PASSWORD = 'gama-lls';
 
 /** The demo configuration, in the same WCC Lite form a user writes. */
 export function demoConfig(): unknown {

@@ -12,6 +12,7 @@ import { demoConfig } from '../sim/demo';
 import type { EngineApi, EngineListener } from './engine-api';
 import { EngineHost } from './engine-host';
 import { protocolBackend } from './protocol-backend';
+import { decodeTraceFrame } from './trace-decoder';
 import { offeredPorts, openWorkerLink, rememberPort } from './worker-links';
 import { describePort } from '../transports/webserial/port-directory';
 import { readAttribute, readObjectList, readProfile } from './operations';
@@ -24,6 +25,7 @@ const VERSION = '0.1.0';
 const host = new EngineHost({
   validate: validateConfig,
   clock: realClock,
+  decodeFrame: decodeTraceFrame,
   backend: protocolBackend({
     openLink: openWorkerLink,
     commit: async (readings) => (await workerStore()).addReadings(readings),

@@ -1,30 +1,77 @@
-import { LitElement, html } from 'lit';
-import type { StoredReading } from '../../store';
-import { errorText, formatTime } from '../format';
+import { LitElement, css, html, nothing } from 'lit';
+import { readingsCsvStream } from '../../export/readings-csv';
+import { readingsJsonStream } from '../../export/readings-json';
+import type { MeterStore, ReadingFilter, StorageEstimateInfo, StoredReading } from '../../store';
+import '../components/export-buttons';
+import type { ExportSource } from '../components/export-buttons';
+import { errorText, formatBytes, formatTime } from '../format';
 import { pageStyles } from '../shared-styles';
 import { getStore } from '../store-client';
+import { EMPTY_FORM, describeFilter, exportName, toFilter, type HistoryForm } from './history-filter';
 
 const LIMIT = 200;
 
-/** The newest stored readings, optionally for one device. */
+/**
+ * Stored readouts: filter by device, signal and time; delete the selection; export it as CSV or
+ * JSON (streamed from IndexedDB, so a large selection never sits in memory at once); and see how
+ * much this browser stores and whether it may evict it.
+ */
 export class HistoryPage extends LitElement {
   static override properties = {
+    form: { state: true },
     readings: { state: true },
-    device: { state: true },
+    total: { state: true },
+    applied: { state: true },
     message: { state: true },
+    storage: { state: true },
+    known: { state: true },
   };
 
-  static override styles = pageStyles;
+  static override styles = [
+    pageStyles,
+    css`
+      .filters {
+        display: grid;
+        grid-template-columns: repeat(auto-fill, minmax(min(100%, 14rem), 1fr));
+        gap: 0 1rem;
+      }
+      .storage {
+        display: flex;
+        flex-wrap: wrap;
+        align-items: center;
+        gap: 0.25rem 1rem;
+      }
+      .storage p {
+        margin: 0;
+      }
+      .bad {
+        color: var(--ms-error);
+        font-weight: 600;
+      }
+    `,
+  ];
 
+  declare form: HistoryForm;
   declare readings: StoredReading[] | undefined;
-  declare device: string;
+  /** How many readings the applied filter selects (all of them, not just the shown newest). */
+  declare total: number | undefined;
+  declare applied: ReadingFilter;
   declare message: string;
+  declare storage: StorageEstimateInfo | undefined;
+  /** Device and signal aliases seen in the shown readings, for the inputs' suggestions. */
+  declare known: { devices: string[]; signals: string[] };
+
+  private store: MeterStore | undefined;
 
   constructor() {
     super();
+    this.form = { ...EMPTY_FORM, ...formFromHash() };
     this.readings = undefined;
-    this.device = '';
+    this.total = undefined;
+    this.applied = {};
     this.message = '';
+    this.storage = undefined;
+    this.known = { devices: [], signals: [] };
   }
 
   override connectedCallback(): void {
@@ -32,70 +79,198 @@ export class HistoryPage extends LitElement {
     void this.query();
   }
 
+  private set(key: keyof HistoryForm, value: string): void {
+    this.form = { ...this.form, [key]: value };
+  }
+
   private async query(): Promise<void> {
+    const f = toFilter(this.form);
+    if (!f.ok) {
+      this.message = f.message;
+      return;
+    }
     try {
-      const store = await getStore();
-      const device = this.device.trim();
-      this.readings = await store.queryReadings({
-        ...(device ? { device_alias: device } : {}),
-        limit: LIMIT,
-        newestFirst: true,
-      });
+      const store = (this.store ??= await getStore());
+      const [rows, total, storage] = await Promise.all([
+        store.queryReadings({ ...f.filter, limit: LIMIT, newestFirst: true }),
+        store.countReadings(f.filter),
+        store.estimate().catch(() => undefined),
+      ]);
+      this.readings = rows;
+      this.total = total;
+      this.applied = f.filter;
+      this.storage = storage;
       this.message = '';
+      const devices = new Set(this.known.devices);
+      const signals = new Set(this.known.signals);
+      for (const r of rows) {
+        devices.add(r.device_alias);
+        signals.add(r.signal_alias);
+      }
+      this.known = { devices: [...devices].sort(), signals: [...signals].sort() };
     } catch (e) {
       this.readings = [];
+      this.total = 0;
       this.message = `Readings could not be read: ${errorText(e)}`;
     }
   }
 
+  private async deleteSelection(): Promise<void> {
+    const n = this.total ?? 0;
+    const what = describeFilter(this.applied);
+    if (n === 0 || !confirm(`Delete ${n} stored reading(s) (${what})? This cannot be undone; export them first if you need them.`)) return;
+    try {
+      const store = (this.store ??= await getStore());
+      const deleted = await store.deleteReadings(this.applied);
+      await this.query();
+      this.message = `Deleted ${deleted} reading(s).`;
+    } catch (e) {
+      this.message = `Nothing deleted: ${errorText(e)}`;
+    }
+  }
+
+  private async persist(): Promise<void> {
+    try {
+      const store = (this.store ??= await getStore());
+      const granted = await store.requestPersistence();
+      this.storage = await store.estimate();
+      this.message = granted ? 'The browser granted persistent storage.' : 'The browser did not grant persistent storage (it may, once the app is installed).';
+    } catch (e) {
+      this.message = `Request failed: ${errorText(e)}`;
+    }
+  }
+
+  /** Streams are made on click from the applied filter: the export is exactly the selection shown. */
+  private exportSource(): ExportSource | undefined {
+    const store = this.store;
+    if (!store) return undefined;
+    const filter = { ...this.applied };
+    return {
+      name: exportName(filter),
+      csv: () => readingsCsvStream(store.iterateReadings(filter)),
+      json: () => readingsJsonStream(store.iterateReadings(filter)),
+    };
+  }
+
+  private renderStorage() {
+    const s = this.storage;
+    if (!s) return html`<p class="muted">Measuring storage…</p>`;
+    return html`<div class="storage">
+      <p>Stored in this browser: <strong class="usage">${formatBytes(s.usage)}</strong> of ${formatBytes(s.quota)}.</p>
+      <p class=${s.persisted ? 'persisted' : 'persisted bad'}>${s.persisted
+          ? 'Persistent: the browser will not evict this data.'
+          : 'Not persistent: the browser may evict data under storage pressure.'}</p>
+      ${s.persisted ? nothing : html`<button type="button" @click=${() => void this.persist()}>Request persistent storage</button>`}
+    </div>`;
+  }
+
   override render() {
     const rows = this.readings;
+    const total = this.total ?? 0;
     return html`
       <h1>History</h1>
-      <p class="muted">Readings stored in this browser, newest first (at most ${LIMIT}).</p>
+      <section class="card" aria-labelledby="storage-title">
+        <h2 id="storage-title">Storage</h2>
+        ${this.renderStorage()}
+      </section>
       <form
         class="card"
         role="search"
+        aria-label="Filter readings"
         @submit=${(e: Event) => {
           e.preventDefault();
           void this.query();
         }}
       >
-        <label for="device">Device alias (empty for all)</label>
-        <input id="device" type="text" autocomplete="off" .value=${this.device} @input=${(e: Event) => (this.device = (e.target as HTMLInputElement).value)} />
-        <div class="actions"><button type="submit">Show</button></div>
+        <div class="filters">
+          <div>
+            <label for="device">Device alias (empty for all)</label>
+            <input id="device" type="text" list="known-devices" autocomplete="off" .value=${this.form.device} @input=${(e: Event) => this.set('device', (e.target as HTMLInputElement).value)} />
+          </div>
+          <div>
+            <label for="signal">Signal alias (empty for all)</label>
+            <input id="signal" type="text" list="known-signals" autocomplete="off" .value=${this.form.signal} @input=${(e: Event) => this.set('signal', (e.target as HTMLInputElement).value)} />
+          </div>
+          <div>
+            <label for="from">From</label>
+            <input id="from" type="datetime-local" step="1" .value=${this.form.from} @input=${(e: Event) => this.set('from', (e.target as HTMLInputElement).value)} />
+          </div>
+          <div>
+            <label for="to">To</label>
+            <input id="to" type="datetime-local" step="1" .value=${this.form.to} @input=${(e: Event) => this.set('to', (e.target as HTMLInputElement).value)} />
+          </div>
+        </div>
+        <datalist id="known-devices">${this.known.devices.map((d) => html`<option value=${d}></option>`)}</datalist>
+        <datalist id="known-signals">${this.known.signals.map((d) => html`<option value=${d}></option>`)}</datalist>
+        <div class="actions">
+          <button type="submit" class="primary">Show</button>
+          <button
+            type="button"
+            @click=${() => {
+              this.form = { ...EMPTY_FORM };
+              void this.query();
+            }}
+          >
+            Clear filters
+          </button>
+        </div>
       </form>
-      ${this.message ? html`<p role="alert">${this.message}</p>` : ''}
+      ${this.message ? html`<p role="status" class="message">${this.message}</p>` : nothing}
       ${rows === undefined
         ? html`<p>Loading…</p>`
-        : rows.length === 0
-          ? html`<p class="card empty">No readings stored yet. Readings appear here once the engine reads meters.</p>`
-          : html`<div class="table-wrap card">
-              <table class="stack">
-                <caption class="visually-hidden">Stored readings</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">Time</th><th scope="col">Device</th><th scope="col">Signal</th>
-                    <th scope="col">Value</th><th scope="col">Quality</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  ${rows.map(
-                    (r) => html`<tr>
-                      <td data-label="Time">${formatTime(r.ts)}</td>
-                      <td data-label="Device">${r.device_alias}</td>
-                      <td data-label="Signal">
-                        <span>${r.signal_alias}${r.address ? html`<br /><code class="muted">${r.address}</code>` : ''}</span>
-                      </td>
-                      <td data-label="Value">${r.value === null ? '' : String(r.value)} ${r.unit ?? ''}</td>
-                      <td data-label="Quality">${r.quality}${r.error ? ` (${r.error})` : ''}</td>
-                    </tr>`,
-                  )}
-                </tbody>
-              </table>
-            </div>`}
+        : html`<section class="card" aria-labelledby="sel-title">
+            <h2 id="sel-title">${total} reading${total === 1 ? '' : 's'}: ${describeFilter(this.applied)}</h2>
+            ${total > rows.length ? html`<p class="muted">Showing the newest ${rows.length}; export or delete takes all ${total}.</p>` : nothing}
+            <ms-export-buttons label="This selection" .source=${this.exportSource()} ?disabled=${total === 0}></ms-export-buttons>
+            <div class="actions">
+              <button type="button" class="danger" ?disabled=${total === 0} @click=${() => void this.deleteSelection()}>
+                Delete ${total === 0 ? '' : `${total} `}reading${total === 1 ? '' : 's'}
+              </button>
+            </div>
+          </section>
+          ${rows.length === 0
+            ? html`<p class="card empty">
+                ${Object.keys(this.applied).length ? 'No stored reading matches these filters.' : 'No readings stored yet. Readings appear here once the engine reads meters.'}
+              </p>`
+            : html`<div class="table-wrap card">
+                <table class="stack">
+                  <caption class="visually-hidden">Stored readings, newest first</caption>
+                  <thead>
+                    <tr>
+                      <th scope="col">Time</th><th scope="col">Device</th><th scope="col">Signal</th>
+                      <th scope="col">Value</th><th scope="col">Quality</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    ${rows.map(
+                      (r) => html`<tr>
+                        <td data-label="Time">${formatTime(r.ts)}</td>
+                        <td data-label="Device">${r.device_alias}</td>
+                        <td data-label="Signal">
+                          <span>${r.signal_alias}${r.address ? html`<br /><code class="muted">${r.address}</code>` : ''}</span>
+                        </td>
+                        <td data-label="Value">${r.value === null ? '' : String(r.value)} ${r.unit ?? ''}</td>
+                        <td data-label="Quality">${r.quality}${r.error ? ` (${r.error})` : ''}</td>
+                      </tr>`,
+                    )}
+                  </tbody>
+                </table>
+              </div>`}`}
     `;
   }
+}
+
+/** `#/history?device=x&signal=y`: other pages link to one device's history. */
+function formFromHash(): Partial<HistoryForm> {
+  const q = location.hash.split('?')[1];
+  if (!q) return {};
+  const p = new URLSearchParams(q);
+  const out: Partial<HistoryForm> = {};
+  const d = p.get('device');
+  const s = p.get('signal');
+  if (d) out.device = d;
+  if (s) out.signal = s;
+  return out;
 }
 
 customElements.define('ms-history-page', HistoryPage);

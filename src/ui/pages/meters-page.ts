@@ -6,6 +6,8 @@ import { getEngine } from '../engine-client';
 import { errorText, formatTime } from '../format';
 import { pageStyles } from '../shared-styles';
 import { getStore } from '../store-client';
+import type { ConfigEditor } from '../editor/config-editor';
+import '../editor/config-editor';
 
 type Check =
   | { kind: 'none' }
@@ -26,8 +28,10 @@ function countItems(raw: string): string {
 }
 
 /**
- * Import, check, save, list and export configurations. Validation runs in the engine worker (the
- * same code that will refuse to start on a bad configuration), so what passes here also loads there.
+ * The configuration editor (devices and signals as forms, see src/ui/editor), plus import, check,
+ * save, list and export of whole configurations as JSON. The import box validates in the engine
+ * worker (the same code that will refuse to start on a bad configuration); the editor runs the same
+ * config module's validator on the main thread to show errors at each field as you type.
  */
 export class MetersPage extends LitElement {
   static override properties = {
@@ -105,6 +109,53 @@ export class MetersPage extends LitElement {
     this.text = await file.text();
     this.name = file.name.replace(/\.json$/i, '');
     await this.validate();
+    this.openInEditor(false);
+    // The same file chosen again must fire change again.
+    input.value = '';
+  }
+
+  private get editor(): ConfigEditor | null {
+    return this.renderRoot.querySelector<ConfigEditor>('ms-config-editor');
+  }
+
+  /**
+   * Show the import box's document in the form editor, where each mistake sits next to its field.
+   * `explicit`: the user asked (else it happens on file import, and only when nothing would be lost).
+   */
+  private openInEditor(explicit: boolean): void {
+    const editor = this.editor;
+    if (!editor) return;
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(this.text.charCodeAt(0) === 0xfeff ? this.text.slice(1) : this.text);
+    } catch {
+      if (explicit) this.message = 'The text is not valid JSON, so the form cannot show it: press Check to see where.';
+      return;
+    }
+    if (editor.hasUnsavedWork && !confirm('Replace the configuration in the editor? Its unsaved changes are lost.')) return;
+    const why = editor.open(parsed, this.name.trim() || 'imported', { dirty: true });
+    if (why) {
+      if (explicit) this.message = `The form cannot show it: ${why}.`;
+      return;
+    }
+    if (explicit) this.message = 'Opened in the editor above.';
+    editor.scrollIntoView({ block: 'start' });
+  }
+
+  private openSaved(c: StoredConfig): void {
+    const editor = this.editor;
+    if (!editor) return;
+    if (editor.hasUnsavedWork && !confirm(`Open "${c.name}"? Unsaved changes in the editor are lost.`)) return;
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(c.raw);
+    } catch (e) {
+      this.message = `"${c.name}" is not readable JSON: ${errorText(e)}`;
+      return;
+    }
+    const why = editor.open(parsed, c.name);
+    this.message = why ? `"${c.name}" cannot be shown in the form: ${why}.` : '';
+    if (!why) editor.scrollIntoView({ block: 'start' });
   }
 
   private onText(e: Event): void {
@@ -198,9 +249,15 @@ export class MetersPage extends LitElement {
     return html`
       <h1>Meters</h1>
       <p class="muted">
-        A configuration lists devices and signals with the WCC Lite field names. Import one from a file or paste it,
-        check it, save it in this browser, and export it again.
+        A configuration lists devices and signals with the WCC Lite field names. Edit it below (errors show at each
+        field as you type), or import one from a file or paste it; save it in this browser, export it, and read the
+        meters once it is valid.
       </p>
+
+      <section class="card" aria-labelledby="editor-title">
+        <h2 id="editor-title">Configuration editor</h2>
+        <ms-config-editor @saved=${() => void this.loadSaved()}></ms-config-editor>
+      </section>
 
       <section class="card" aria-labelledby="import-title">
         <h2 id="import-title">Import a configuration</h2>
@@ -225,6 +282,7 @@ export class MetersPage extends LitElement {
         />
         <div class="actions">
           <button @click=${() => void this.validate()} ?disabled=${this.working}>Check</button>
+          <button @click=${() => this.openInEditor(true)} ?disabled=${this.working || !this.text.trim()}>Open in editor</button>
           <button class="primary" @click=${() => void this.save()} ?disabled=${this.working}>Save</button>
         </div>
         ${this.renderCheck()}
@@ -245,6 +303,7 @@ export class MetersPage extends LitElement {
                       <div class="muted">${countItems(c.raw)} · saved ${formatTime(c.savedAt)}</div>
                     </div>
                     <div class="actions">
+                      <button @click=${() => this.openSaved(c)} aria-label=${`Open ${c.name}`}>Open</button>
                       <button @click=${() => this.exportConfig(c)} aria-label=${`Export ${c.name}`}>Export</button>
                       <button class="danger" @click=${() => void this.deleteSaved(c)} aria-label=${`Delete ${c.name}`}>
                         Delete

@@ -5,6 +5,7 @@ import { errorText, formatBytes } from '../format';
 import { pageStyles } from '../shared-styles';
 import { SETTING, getStore } from '../store-client';
 import { currentTheme, isThemePreference, saveTheme, type ThemePreference } from '../theme';
+import { PROBE_FACTORY, loadProbe, saveProbe, type ProbeDefaults } from './settings-probe';
 
 const THEMES: { value: ThemePreference; label: string }[] = [
   { value: 'system', label: 'Follow the system' },
@@ -21,6 +22,9 @@ export class SettingsPage extends LitElement {
     storage: { state: true },
     storageMessage: { state: true },
     engineMessage: { state: true },
+    probe: { state: true },
+    probeMessage: { state: true },
+    readingCount: { state: true },
   };
 
   static override styles = [
@@ -58,6 +62,11 @@ export class SettingsPage extends LitElement {
       }
       dd {
         margin: 0;
+        overflow-wrap: anywhere;
+      }
+      .help {
+        margin: 0 0 0.5rem;
+        font-size: 0.9rem;
       }
     `,
   ];
@@ -69,6 +78,9 @@ export class SettingsPage extends LitElement {
   declare storage: StorageEstimateInfo | undefined;
   declare storageMessage: string;
   declare engineMessage: string;
+  declare probe: ProbeDefaults;
+  declare probeMessage: string;
+  declare readingCount: number | undefined;
 
   constructor() {
     super();
@@ -79,6 +91,9 @@ export class SettingsPage extends LitElement {
     this.storage = undefined;
     this.storageMessage = '';
     this.engineMessage = '';
+    this.probe = { ...PROBE_FACTORY };
+    this.probeMessage = '';
+    this.readingCount = undefined;
   }
 
   override connectedCallback(): void {
@@ -89,12 +104,16 @@ export class SettingsPage extends LitElement {
   private async loadSettings(): Promise<void> {
     try {
       const store = await getStore();
-      const [theme, url, token, storage] = await Promise.all([
+      const [theme, url, token, storage, probe, count] = await Promise.all([
         store.getSetting(SETTING.theme),
         store.getSetting<string>(SETTING.bridgeUrl),
         store.getSetting<string>(SETTING.bridgeToken),
         store.estimate(),
+        loadProbe(store),
+        store.countReadings().catch(() => undefined),
       ]);
+      this.probe = probe;
+      this.readingCount = count;
       // The stored choice wins over what the page showed first (the first-paint cache may be stale).
       if (isThemePreference(theme)) this.theme = theme;
       this.bridgeUrl = typeof url === 'string' ? url : '';
@@ -129,6 +148,53 @@ export class SettingsPage extends LitElement {
     } catch (err) {
       this.bridgeMessage = `Not saved: ${errorText(err)}`;
     }
+  }
+
+  private async saveProbeOptions(e: Event): Promise<void> {
+    e.preventDefault();
+    try {
+      await saveProbe(await getStore(), this.probe);
+      this.probeMessage = 'Probe options saved. New serial devices in the editor start with them.';
+    } catch (err) {
+      this.probeMessage = `Not saved: ${errorText(err)}`;
+    }
+  }
+
+  private renderProbe() {
+    const flag = (id: 'dtr' | 'rts', label: string, help: string) => html`<label class="choice">
+        <input
+          type="checkbox"
+          id=${`probe-${id}`}
+          .checked=${this.probe[id] === 1}
+          aria-describedby=${`probe-${id}-help`}
+          @change=${(e: Event) => (this.probe = { ...this.probe, [id]: (e.target as HTMLInputElement).checked ? 1 : 0 })}
+        />
+        ${label}
+      </label>
+      <p class="muted help" id=${`probe-${id}-help`}>${help}</p>`;
+    return html`<form @submit=${this.saveProbeOptions}>
+      ${flag('dtr', 'Raise DTR when the port opens', 'Some optical heads take their power from DTR or RTS; without it they stay dark.')}
+      ${flag('rts', 'Raise RTS when the port opens', 'Turn off for RS-485 adapters that use RTS to switch direction.')}
+      <label for="probe-echo">Echo of the probe</label>
+      <select
+        id="probe-echo"
+        aria-describedby="probe-echo-help"
+        @change=${(e: Event) => {
+          const v = (e.target as HTMLSelectElement).value;
+          this.probe = { ...this.probe, echo: v === 'auto' ? 'auto' : v === '1' ? 1 : 0 };
+        }}
+      >
+        <option value="auto" ?selected=${this.probe.echo === 'auto'}>Detect (auto)</option>
+        <option value="1" ?selected=${this.probe.echo === 1}>The probe echoes what is sent: strip it</option>
+        <option value="0" ?selected=${this.probe.echo === 0}>No echo</option>
+      </select>
+      <p class="muted help" id="probe-echo-help">
+        These are the defaults for new serial devices in the editor (fields dtr, rts and echo); each device can still
+        set its own.
+      </p>
+      <div class="actions"><button class="primary" type="submit">Save probe options</button></div>
+      <p role="status" class="probe-message">${this.probeMessage}</p>
+    </form>`;
   }
 
   private async persist(): Promise<void> {
@@ -206,6 +272,11 @@ export class SettingsPage extends LitElement {
         </form>
       </section>
 
+      <section class="card" aria-labelledby="probe-title">
+        <h2 id="probe-title">Optical probe</h2>
+        ${this.renderProbe()}
+      </section>
+
       <section class="card" aria-labelledby="storage-title">
         <h2 id="storage-title">Storage</h2>
         ${s
@@ -214,6 +285,8 @@ export class SettingsPage extends LitElement {
               <dd class="usage">${formatBytes(s.usage)}</dd>
               <dt>Available to this app</dt>
               <dd>${formatBytes(s.quota)}</dd>
+              <dt>Stored readings</dt>
+              <dd class="reading-count">${this.readingCount === undefined ? 'unknown' : this.readingCount} (<a href="#/history">History</a>)</dd>
               <dt>Persistent</dt>
               <dd class="persisted">${s.persisted ? 'yes: the browser will not evict this data' : 'no: the browser may evict data under storage pressure'}</dd>
             </dl>`

@@ -1,0 +1,64 @@
+/**
+ * Trace lines as text (for copy and save) and the Trace page's filters. Pure functions: tested
+ * without a browser. The decoded tree's type is imported as a type only, so no worker code loads.
+ */
+import type { TraceLine } from '../../core/logger';
+import type { DecodedNode } from '../../worker/trace-decoder';
+
+export interface TraceFilter {
+  maxLevel: number;
+  /** '' = every port. */
+  port: string;
+  /** Case-insensitive text to find in the message, hex or port ('' = no text filter). */
+  text: string;
+}
+
+export function isDecodedNode(v: unknown): v is DecodedNode {
+  return typeof v === 'object' && v !== null && typeof (v as { label?: unknown }).label === 'string';
+}
+
+export function filterLines(lines: readonly TraceLine[], f: TraceFilter): TraceLine[] {
+  const needle = f.text.trim().toLowerCase();
+  return lines.filter(
+    (l) =>
+      l.level <= f.maxLevel &&
+      (f.port === '' || l.port === f.port) &&
+      (needle === '' || l.message.toLowerCase().includes(needle) || (l.hex ?? '').toLowerCase().includes(needle) || l.port.toLowerCase().includes(needle)),
+  );
+}
+
+/** Ports seen in the trace, sorted, for the port filter. */
+export function portsOf(lines: readonly TraceLine[]): string[] {
+  return [...new Set(lines.map((l) => l.port))].sort((a, b) => a.localeCompare(b));
+}
+
+/** `14:03:07.125`: local wall time with milliseconds, enough to see line timing at 300 baud. */
+export function formatClock(ts: number): string {
+  const d = new Date(ts);
+  const p = (n: number, w = 2) => String(n).padStart(w, '0');
+  return `${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}.${p(d.getMilliseconds(), 3)}`;
+}
+
+export function dirLabel(dir: TraceLine['dir']): string {
+  return dir === 'tx' ? 'TX →' : dir === 'rx' ? 'RX ←' : '';
+}
+
+/** A decoded tree as indented text lines. */
+export function treeText(n: DecodedNode, indent = '    ', depth = 0): string[] {
+  const head = `${indent}${'  '.repeat(depth)}${n.label}${n.value !== undefined ? `: ${n.value}` : ''}`;
+  return [head, ...(n.children ?? []).flatMap((c) => treeText(c, indent, depth + 1))];
+}
+
+/** One line as text: the header, the hex, the decoded tree. Secrets were masked by the engine's logger. */
+export function lineText(l: TraceLine, withDate = false): string {
+  const time = withDate ? new Date(l.ts).toISOString() : formatClock(l.ts);
+  const dir = dirLabel(l.dir);
+  const out = [`${time} [${l.level}] ${l.port}${dir ? ` ${dir}` : ''} ${l.message}`];
+  if (l.hex) out.push(`    ${l.hex}`);
+  if (isDecodedNode(l.decoded)) out.push(...treeText(l.decoded));
+  return out.join('\n');
+}
+
+export function linesText(lines: readonly TraceLine[], withDate = true): string {
+  return lines.map((l) => lineText(l, withDate)).join('\n') + (lines.length ? '\n' : '');
+}
