@@ -47,8 +47,6 @@ test('at level 7 the demo read shows timestamps, direction and hex per port; cop
 });
 
 test('at level 7 every frame of a DLMS read of the demo meter is decoded into a tree', async ({ page }) => {
-  // Needs the worker to pass `decodeFrame: decodeTraceFrame` (src/worker/trace-decoder.ts) to its
-  // EngineHost. Verified passing with that one line applied; remove this fixme when it is in.
   test.setTimeout(60_000);
   await readDemoAtLevel7(page);
 
