@@ -53,6 +53,17 @@ test('a valid configuration is saved and its export gives back the same JSON', a
 
   const row = page.locator('li[data-config="wcc-lite"]');
   await expect(row).toBeVisible();
+
+  // By default an export carries no password or key.
+  const secret = (JSON.parse(original) as { devices: { password?: string }[] }).devices.find((d) => d.password)!.password!;
+  const safePromise = page.waitForEvent('download');
+  await row.getByRole('button', { name: 'Export wcc-lite' }).click();
+  const safe = JSON.parse(await readFile(await (await safePromise).path(), 'utf8')) as { devices: Record<string, unknown>[] };
+  expect(safe.devices.every((d) => !('password' in d))).toBe(true);
+  expect(JSON.stringify(safe)).not.toContain(`"${secret}"`);
+
+  // With the user's explicit choice, the document comes back exactly.
+  await page.getByLabel('Include passwords and keys in exported files').check();
   const downloadPromise = page.waitForEvent('download');
   await row.getByRole('button', { name: 'Export wcc-lite' }).click();
   const download = await downloadPromise;

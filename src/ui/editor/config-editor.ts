@@ -58,6 +58,7 @@ const str = (v: unknown, fallback = '') => (typeof v === 'string' && v !== '' ? 
  */
 export class ConfigEditor extends LitElement {
   static override properties = {
+    includeSecrets: { type: Boolean },
     doc: { state: true },
     name: { state: true },
     dirty: { state: true },
@@ -71,6 +72,8 @@ export class ConfigEditor extends LitElement {
 
   static override styles = [pageStyles, editorStyles];
 
+  /** Set by the Meters page: exports keep passwords and keys only when the user ticked it. */
+  declare includeSecrets: boolean;
   declare doc: ConfigDoc;
   declare name: string;
   declare dirty: boolean;
@@ -90,6 +93,7 @@ export class ConfigEditor extends LitElement {
 
   constructor() {
     super();
+    this.includeSecrets = false;
     this.doc = emptyDoc();
     this.name = '';
     this.dirty = false;
@@ -288,9 +292,19 @@ export class ConfigEditor extends LitElement {
     this.changed();
   }
 
-  private exportJson(): void {
-    downloadText(safeFileName(this.name.trim() || 'meterscope-config', 'json'), docText(this.doc));
-    this.message = 'Exported the configuration as JSON.';
+  private async exportJson(): Promise<void> {
+    const file = safeFileName(this.name.trim() || 'meterscope-config', 'json');
+    if (this.includeSecrets) {
+      downloadText(file, docText(this.doc));
+      this.message = 'Exported the configuration as JSON, with its passwords and keys.';
+      return;
+    }
+    try {
+      downloadText(file, await (await getEngine()).exportConfig(this.doc, { includeSecrets: false }));
+      this.message = 'Exported the configuration as JSON, without passwords and keys.';
+    } catch (e) {
+      this.message = `Not exported: ${errorText(e)}`;
+    }
   }
 
   private async save(): Promise<void> {
@@ -537,7 +551,7 @@ export class ConfigEditor extends LitElement {
           />
         </div>
         <button type="button" class="primary" @click=${() => void this.save()}>Save configuration</button>
-        <button type="button" @click=${() => this.exportJson()} ?disabled=${devices.length === 0 && this.doc.signals.length === 0}>Export JSON</button>
+        <button type="button" @click=${() => void this.exportJson()} ?disabled=${devices.length === 0 && this.doc.signals.length === 0}>Export JSON</button>
       </div>
       <div class="toolbar">
         <div>

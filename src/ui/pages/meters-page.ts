@@ -41,11 +41,22 @@ export class MetersPage extends LitElement {
     message: { state: true },
     saved: { state: true },
     working: { state: true },
+    includeSecrets: { state: true },
   };
 
   static override styles = [
     pageStyles,
     css`
+      .secrets-choice {
+        display: flex;
+        align-items: center;
+        gap: 0.5rem;
+        min-height: 44px;
+      }
+      .secrets-choice input {
+        width: 1.25rem;
+        height: 1.25rem;
+      }
       .saved {
         list-style: none;
         padding: 0;
@@ -76,6 +87,8 @@ export class MetersPage extends LitElement {
   declare message: string;
   declare saved: StoredConfig[] | undefined;
   declare working: boolean;
+  /** Exports leave passwords and keys out unless the user ticks this (off on every visit). */
+  declare includeSecrets: boolean;
 
   constructor() {
     super();
@@ -84,6 +97,7 @@ export class MetersPage extends LitElement {
     this.check = { kind: 'none' };
     this.message = '';
     this.saved = undefined;
+    this.includeSecrets = false;
     this.working = false;
   }
 
@@ -206,9 +220,20 @@ export class MetersPage extends LitElement {
     }
   }
 
-  private exportConfig(c: StoredConfig): void {
-    // The stored text is the user's own document, so it goes out exactly as it came in.
-    downloadText(safeFileName(c.name, 'json'), c.raw);
+  private async exportConfig(c: StoredConfig): Promise<void> {
+    // With secrets included, the stored text goes out exactly as the user wrote it; otherwise the
+    // worker writes it again without passwords and keys.
+    if (this.includeSecrets) {
+      downloadText(safeFileName(c.name, 'json'), c.raw);
+      return;
+    }
+    try {
+      const text = await (await getEngine()).exportConfig(JSON.parse(c.raw), { includeSecrets: false });
+      downloadText(safeFileName(c.name, 'json'), text);
+      this.message = `Exported "${c.name}" without passwords and keys.`;
+    } catch (e) {
+      this.message = `Not exported: ${errorText(e)}`;
+    }
   }
 
   private async deleteSaved(c: StoredConfig): Promise<void> {
@@ -256,7 +281,7 @@ export class MetersPage extends LitElement {
 
       <section class="card" aria-labelledby="editor-title">
         <h2 id="editor-title">Configuration editor</h2>
-        <ms-config-editor @saved=${() => void this.loadSaved()}></ms-config-editor>
+        <ms-config-editor .includeSecrets=${this.includeSecrets} @saved=${() => void this.loadSaved()}></ms-config-editor>
       </section>
 
       <section class="card" aria-labelledby="import-title">
@@ -291,6 +316,14 @@ export class MetersPage extends LitElement {
 
       <section class="card" aria-labelledby="saved-title">
         <h2 id="saved-title">Saved configurations</h2>
+        <label class="secrets-choice">
+          <input
+            type="checkbox"
+            .checked=${this.includeSecrets}
+            @change=${(e: Event) => (this.includeSecrets = (e.target as HTMLInputElement).checked)}
+          />
+          Include passwords and keys in exported files
+        </label>
         ${this.saved === undefined
           ? html`<p>Loading…</p>`
           : this.saved.length === 0
@@ -304,7 +337,7 @@ export class MetersPage extends LitElement {
                     </div>
                     <div class="actions">
                       <button @click=${() => this.openSaved(c)} aria-label=${`Open ${c.name}`}>Open</button>
-                      <button @click=${() => this.exportConfig(c)} aria-label=${`Export ${c.name}`}>Export</button>
+                      <button @click=${() => void this.exportConfig(c)} aria-label=${`Export ${c.name}`}>Export</button>
                       <button class="danger" @click=${() => void this.deleteSaved(c)} aria-label=${`Delete ${c.name}`}>
                         Delete
                       </button>
