@@ -5,27 +5,19 @@
  * the `subscribe` listener, which the UI wraps in Comlink's `proxy()`.
  */
 import type { Reading } from '../core/reading';
+import type { DeviceState } from '../engine/types';
 import type { TraceLine } from '../core/logger';
 import type { ConfigIssue, ValidationResult } from '../config/types';
 
 export type { ConfigIssue, TraceLine, ValidationResult };
 
 /**
- * What one device is doing (the same states as src/engine). `connecting`, `signing-on`, `reading` and
- * `retrying` count as "busy": the UI must not reload the page (e.g. for an app update) then, because
- * a meter dialogue would be cut half way.
+ * What one device is doing: the engine's states (src/engine/types.ts). `connecting`, `signing-on`,
+ * `reading` and `retrying` count as "busy": the UI must not reload the page (e.g. for an app update)
+ * then, because a meter dialogue would be cut half way. A type-only import: nothing of the engine
+ * reaches the page's bundle.
  */
-export type DeviceState =
-  | 'idle'
-  | 'connecting'
-  | 'signing-on'
-  | 'reading'
-  | 'ok'
-  | 'retrying'
-  | 'link-lost'
-  | 'error'
-  | 'stopped'
-  | 'disabled';
+export type { DeviceState };
 
 export interface DeviceStatus {
   device_alias: string;

@@ -152,8 +152,16 @@ export class AttributeReader {
 
     requests.forEach((req, index) => {
       const res = results[index];
+      if (res.data !== undefined && res.classId !== undefined && res.error === undefined) this.known.classes.set(obisKey(req.obis), res.classId);
+    });
+    return this.scale(requests, results);
+  }
+
+  /** Apply the known scaler_unit to every value whose class has one. */
+  private scale(requests: ValueRequest[], results: ValueResult[]): ValueResult[] {
+    requests.forEach((req, index) => {
+      const res = results[index];
       if (res.data === undefined || res.classId === undefined) return;
-      if (res.error === undefined) this.known.classes.set(obisKey(req.obis), res.classId);
       const sAttr = scalerAttributeFor(res.classId, req.attribute);
       const su = sAttr === undefined ? undefined : this.known.scalers.get(scalerKey(req.obis, sAttr));
       if (su) {
@@ -227,20 +235,7 @@ export class AttributeReader {
         }
       }
     });
-    requests.forEach((req, index) => {
-      const res = results[index];
-      if (res.data === undefined || res.classId === undefined) return;
-      const sAttr = scalerAttributeFor(res.classId, req.attribute);
-      const su = sAttr === undefined ? undefined : this.known.scalers.get(scalerKey(req.obis, sAttr));
-      if (su) {
-        try {
-          res.scaled = applyScalerUnit(res.data, su);
-        } catch (e) {
-          res.error = toMeterError(e);
-        }
-      }
-    });
-    return results;
+    return this.scale(requests, results);
   }
 
   /** The association's object list (SN: attribute 2 of the association object at base name 0xFA00). */

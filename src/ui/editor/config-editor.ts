@@ -424,7 +424,7 @@ export class ConfigEditor extends LitElement {
           <code>${alias}</code> · ${str(dev.protocol, 'no protocol')} · ${port} · ${signals.length} signal${signals.length === 1 ? '' : 's'}
           ${n ? html` <span class="badge err">${n} error${n === 1 ? '' : 's'}</span>` : nothing}
           ${state && (this.reading !== undefined || this.results !== undefined)
-            ? html` <span class="badge state ${state.state === 'error' || state.state === 'link-lost' ? 'err' : ''}">${state.state}${state.detail ? `: ${state.detail}` : ''}</span>`
+            ? html` <span class="badge state ${state.state === 'link-lost' ? 'err' : ''}">${state.state}${state.detail ? `: ${state.detail}` : ''}</span>`
             : nothing}
         </div>
         <div class="actions">

@@ -138,7 +138,6 @@ export const STATE_WORDS: Record<DeviceState, string> = {
   ok: 'Read OK',
   retrying: 'Retrying',
   'link-lost': 'Link lost',
-  error: 'Error',
   stopped: 'Stopped',
   disabled: 'Disabled',
 };
@@ -147,7 +146,7 @@ export const STATE_WORDS: Record<DeviceState, string> = {
 export function stateTone(s: DeviceState): 'busy' | 'ok' | 'bad' | 'quiet' {
   if (s === 'connecting' || s === 'signing-on' || s === 'reading' || s === 'retrying') return 'busy';
   if (s === 'ok') return 'ok';
-  if (s === 'link-lost' || s === 'error') return 'bad';
+  if (s === 'link-lost') return 'bad';
   return 'quiet';
 }
 
