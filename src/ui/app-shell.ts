@@ -2,6 +2,7 @@ import { LitElement, css, html, nothing } from 'lit';
 import { EngineWatch, engineMonitor } from './engine-client';
 import { NAV_ROUTES, routeFromHash, type Route } from './routes';
 import './update-banner';
+import './install-button';
 
 /**
  * The frame around every page: banner, navigation, main landmark. Wide screens get a side rail;
@@ -62,6 +63,12 @@ export class AppShell extends LitElement {
       width: 32px;
       height: 32px;
       border-radius: 6px;
+    }
+    .header-end {
+      display: flex;
+      align-items: center;
+      gap: 0.75rem;
+      min-width: 0;
     }
     .engine {
       font-size: 0.85rem;
@@ -235,7 +242,10 @@ export class AppShell extends LitElement {
       <a class="skip" href="#main" @click=${this.skipToMain}>Skip to content</a>
       <header>
         <p class="brand"><img src="./icons/icon-192.png" alt="" width="32" height="32" />MeterScope</p>
-        <span class="engine" role="status">${this.engineLabel()}</span>
+        <span class="header-end">
+          <ms-install-button></ms-install-button>
+          <span class="engine" role="status">${this.engineLabel()}</span>
+        </span>
       </header>
       <nav aria-label="Main">
         <ul>
