@@ -10,6 +10,8 @@ import type { TraceLine } from '../core/logger';
 import type { ConfigIssue, ValidationResult } from '../config/types';
 
 export type { ConfigIssue, TraceLine, ValidationResult };
+/** A decoded frame of a trace line (TraceLine.decoded), as the worker builds it. */
+export type { DecodedNode } from './trace/tree';
 
 /**
  * What one device is doing: the engine's states (src/engine/types.ts). `connecting`, `signing-on`,

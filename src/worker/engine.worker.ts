@@ -12,7 +12,7 @@ import { demoConfig } from '../sim/demo';
 import type { EngineApi, EngineListener } from './engine-api';
 import { EngineHost } from './engine-host';
 import { protocolBackend } from './protocol-backend';
-import { decodeTraceFrame } from './trace-decoder';
+import { decodeTraceFrame } from './trace';
 import { offeredPorts, openWorkerLink, rememberPort } from './worker-links';
 import { describePort } from '../transports/webserial/port-directory';
 import { readAttribute, readObjectList, readProfile } from './operations';

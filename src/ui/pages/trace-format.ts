@@ -3,7 +3,7 @@
  * without a browser. The decoded tree's type is imported as a type only, so no worker code loads.
  */
 import type { TraceLine } from '../../core/logger';
-import type { DecodedNode } from '../../worker/trace-decoder';
+import type { DecodedNode } from '../../worker/engine-api';
 
 export interface TraceFilter {
   maxLevel: number;

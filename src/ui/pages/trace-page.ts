@@ -1,6 +1,6 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { LEVEL_NAMES, type TraceLine } from '../../core/logger';
-import type { DecodedNode } from '../../worker/trace-decoder';
+import type { DecodedNode } from '../../worker/engine-api';
 import { downloadText } from '../download';
 import { EngineWatch, engineMonitor, getEngine } from '../engine-client';
 import { errorText } from '../format';

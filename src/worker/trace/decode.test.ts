@@ -1,15 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { bytesToHex, Logger } from '../core/logger';
-import { encodeFrame } from '../protocols/hdlc/frame';
-import { encodeParameters } from '../protocols/hdlc/params';
-import { addLlc } from '../protocols/hdlc/llc';
-import { encodeApdu } from '../protocols/dlms/apdu/apdu';
-import { buildAarq } from '../protocols/dlms/acse/build';
-import { encodeAarq } from '../protocols/dlms/acse/aarq';
-import { encodeWrapper } from '../protocols/wrapper/codec';
-import { encodeDataMessage, encodeCommand, encodeIdentification, encodeOptionSelect, encodeRequest } from '../protocols/iec62056-21/messages';
+import { bytesToHex, Logger } from '../../core/logger';
+import { encodeFrame } from '../../protocols/hdlc/frame';
+import { encodeParameters } from '../../protocols/hdlc/params';
+import { addLlc } from '../../protocols/hdlc/llc';
+import { encodeApdu } from '../../protocols/dlms/apdu/apdu';
+import { buildAarq } from '../../protocols/dlms/acse/build';
+import { encodeAarq } from '../../protocols/dlms/acse/aarq';
+import { encodeWrapper } from '../../protocols/wrapper/codec';
+import { encodeDataMessage, encodeCommand, encodeIdentification, encodeOptionSelect, encodeRequest } from '../../protocols/iec62056-21/messages';
 import { beforeEach } from 'vitest';
-import { decodeTraceFrame, parseTraceHex, resetTraceDecoder, type DecodedNode } from './trace-decoder';
+import { decodeTraceFrame, parseTraceHex, resetTraceDecoder, type DecodedNode } from './index';
 
 const OBIS = Uint8Array.of(1, 0, 1, 8, 0, 255);
 
