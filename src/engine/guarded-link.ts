@@ -5,7 +5,7 @@
  * link is shared by several devices), a driver only borrows one.
  */
 import type { LineSettings, Link } from '../core/link';
-import { abortError } from './port-lock';
+import { abortError, raceAbort } from './port-lock';
 
 export function guardLink(link: Link, signal: AbortSignal): Link {
   return {
@@ -25,23 +25,5 @@ export function guardLink(link: Link, signal: AbortSignal): Link {
 
 function guarded<T>(op: () => Promise<T>, signal: AbortSignal): Promise<T> {
   if (signal.aborted) return Promise.reject(abortError(signal));
-  const p = op();
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => {
-      // The abandoned operation settles later (the link is being closed): keep it from surfacing.
-      p.catch(() => undefined);
-      reject(abortError(signal));
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
-    p.then(
-      (v) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(v);
-      },
-      (e: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(e);
-      },
-    );
-  });
+  return raceAbort(op(), signal);
 }

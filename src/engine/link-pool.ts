@@ -5,7 +5,7 @@
  */
 import type { DeviceConfig } from '../config/types';
 import type { Link } from '../core/link';
-import { abortError } from './port-lock';
+import { abortError, raceAbort } from './port-lock';
 
 export interface LinkHolder {
   onLinkLost(reason: string): void;
@@ -112,21 +112,4 @@ export class LinkPool {
       this.onCloseError(key, e);
     }
   }
-}
-
-function raceAbort<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(abortError(signal));
-    signal.addEventListener('abort', onAbort, { once: true });
-    p.then(
-      (v) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(v);
-      },
-      (e: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(e);
-      },
-    );
-  });
 }

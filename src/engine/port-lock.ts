@@ -65,3 +65,27 @@ export function abortError(signal?: AbortSignal): MeterError {
   const reason: unknown = signal?.reason;
   return reason instanceof MeterError ? reason : new MeterError('CANCELLED');
 }
+
+/**
+ * `p`, or a rejection with the abort reason as soon as `signal` aborts. The abandoned promise settles
+ * later (its link is being closed); its rejection is kept from surfacing as unhandled.
+ */
+export function raceAbort<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => {
+      p.catch(() => undefined);
+      reject(abortError(signal));
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+    p.then(
+      (v) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(v);
+      },
+      (e: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(e);
+      },
+    );
+  });
+}
