@@ -40,7 +40,7 @@ for (const scheme of ['light', 'dark'] as const) {
   test(`colour tokens meet WCAG AA contrast in the ${scheme} theme`, async ({ page }) => {
     await page.emulateMedia({ colorScheme: scheme });
     await page.goto('./');
-    await expect(page.getByRole('heading', { level: 1, name: 'Meters' })).toBeVisible();
+    await expect(page.getByRole('heading', { level: 1, name: 'Read' })).toBeVisible();
     // Resolve each custom property to a computed rgb() through a probe element.
     const colours = await page.evaluate((names) => {
       const probe = document.createElement('div');

@@ -12,6 +12,68 @@ export async function withoutSavePicker(page: Page): Promise<void> {
   });
 }
 
+/** The page-side record of files the (answered) save picker handed out. */
+interface PickerRecord {
+  __pickerSaved: string[];
+  /** 'save' (default) answers the dialog with a file; 'cancel' answers it as a user who closed it. */
+  __pickerAnswer: 'save' | 'cancel';
+}
+
+/**
+ * Keep the REAL showSaveFilePicker and answer its dialog. Headless Chromium validates the arguments
+ * (an `accept` key like "text/csv;charset=utf-8" throws a TypeError) and then rejects with AbortError,
+ * because it has no dialog to show; Playwright cannot answer it either (its filechooser event does not
+ * fire for the File System Access pickers, microsoft/playwright#8850). So the real function is called
+ * with the app's own arguments, and only when it aborts for want of a dialog does the test supply the
+ * user's choice: a file of the suggested name in the page's origin-private file system. Any other
+ * failure reaches the app unchanged, so a bad `accept` fails the test.
+ */
+export async function answerSavePicker(page: Page): Promise<void> {
+  await page.addInitScript(() => {
+    type Options = { suggestedName?: string };
+    const w = window as unknown as PickerRecord & { showSaveFilePicker: (o?: Options) => Promise<unknown> };
+    const real = w.showSaveFilePicker.bind(window);
+    w.__pickerSaved = [];
+    w.__pickerAnswer = 'save';
+    w.showSaveFilePicker = async (options?: Options) => {
+      try {
+        // Called before anything is awaited, so the click's user activation still counts.
+        return await real(options);
+      } catch (e) {
+        if ((e as { name?: string }).name !== 'AbortError' || w.__pickerAnswer === 'cancel') throw e;
+      }
+      const dir = await (await navigator.storage.getDirectory()).getDirectoryHandle('e2e-saved', { create: true });
+      const name = options?.suggestedName ?? 'untitled';
+      const handle = await dir.getFileHandle(name, { create: true });
+      w.__pickerSaved.push(name);
+      return handle;
+    };
+  });
+}
+
+/** The text of a file the answered picker saved (a BOM kept), read back from the origin-private file system. */
+export async function savedText(page: Page, name: string): Promise<string> {
+  return page.evaluate(async (n) => {
+    const dir = await (await navigator.storage.getDirectory()).getDirectoryHandle('e2e-saved');
+    // Decoded by hand: File.text() would drop a byte order mark, and the BOM option is under test.
+    const bytes = await (await (await dir.getFileHandle(n)).getFile()).arrayBuffer();
+    return new TextDecoder('utf-8', { ignoreBOM: true, fatal: true }).decode(bytes);
+  }, name);
+}
+
+/**
+ * Press an export button with the real save picker on and return the saved file. The app says
+ * "Saved <name>." only after the stream was piped into the file and closed.
+ */
+export async function saveVia(page: Page, button: RegExp): Promise<{ name: string; text: string }> {
+  const before = await page.evaluate(() => (window as unknown as PickerRecord).__pickerSaved.length);
+  await page.getByRole('button', { name: button }).click();
+  await expect.poll(() => page.evaluate(() => (window as unknown as PickerRecord).__pickerSaved.length)).toBeGreaterThan(before);
+  const name = await page.evaluate((i) => (window as unknown as PickerRecord).__pickerSaved[i]!, before);
+  await expect(page.getByText(`Saved ${name}.`, { exact: true }).first()).toBeVisible();
+  return { name, text: await savedText(page, name) };
+}
+
 export async function download(page: Page, button: RegExp): Promise<{ name: string; text: string }> {
   const [file] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: button }).click()]);
   return { name: file.suggestedFilename(), text: await textOf(file) };

@@ -1,7 +1,7 @@
 import { expect, test } from '@playwright/test';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { ISO_WITH_OFFSET, csvRows, download, useDemo, withoutSavePicker } from './demo-helpers';
+import { ISO_WITH_OFFSET, answerSavePicker, csvRows, saveVia as download, useDemo } from './demo-helpers';
 import { ROOT } from './helpers';
 
 /**
@@ -16,7 +16,8 @@ test('a new user reads the demo meter, browses its objects, reads a load profile
   test.setTimeout(150_000);
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
-  await withoutSavePicker(page);
+  // The real save picker stays on: its argument checks run, only the dialog is answered.
+  await answerSavePicker(page);
 
   // 1. Pick the demo meter: it is saved as a configuration too, so the Meters page lists it.
   await useDemo(page);
@@ -50,16 +51,18 @@ test('a new user reads the demo meter, browses its objects, reads a load profile
   const csv = await download(page, /^Export CSV: This read/);
   expect(csv.name).toMatch(/^meterscope-this-read-\d{8}-\d{6}\.csv$/);
   const rows = csvRows(csv.text);
-  expect(rows[0]).toEqual(['ts', 'device_alias', 'signal_alias', 'address', 'value', 'unit', 'quality', 'error']);
+  expect(rows[0]).toEqual(['ts', 'device_alias', 'device_name', 'meter_id', 'signal_alias', 'signal_name', 'address', 'value', 'unit', 'quality', 'error', 'raw']);
   const dataRows = rows.slice(1);
   expect(dataRows.length).toBeGreaterThan(5);
   for (const r of dataRows) expect(r[0]).toMatch(ISO_WITH_OFFSET);
   expect(new Set(dataRows.map((r) => r[1]))).toEqual(new Set(['demo_dlms', 'demo_iec', 'demo_gama', 'demo_epqs']));
-  const csvEnergy = dataRows.find((r) => r[2] === '1_0_1_8_0')!;
-  expect(csvEnergy[3]).toMatch(/^1\.0\.1\.8\.0\.255(:2)?$/);
-  expect(Number(csvEnergy[4])).toBeGreaterThan(0);
-  expect(csvEnergy[5]).toMatch(/Wh$/);
-  expect(csvEnergy[6]).toBe('good');
+  const csvEnergy = dataRows.find((r) => r[4] === '1_0_1_8_0')!;
+  expect(csvEnergy[2]).toBe('Demo three-phase meter (DLMS/COSEM)');
+  expect(csvEnergy[5]).toBe('Active energy import (+A)');
+  expect(csvEnergy[6]).toMatch(/^1\.0\.1\.8\.0\.255(:2)?$/);
+  expect(Number(csvEnergy[7])).toBeGreaterThan(0);
+  expect(csvEnergy[8]).toMatch(/Wh$/);
+  expect(csvEnergy[9]).toBe('good');
 
   const json = await download(page, /^Export JSON: This read/);
   expect(json.name).toMatch(/\.json$/);
@@ -184,7 +187,6 @@ test('the port choices say what this browser can do, and the bridge token is nev
   await page.getByRole('button', { name: 'Save bridge settings' }).click();
   await expect(page.getByText('Bridge settings saved.')).toBeVisible();
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Read' }).click();
-  await page.getByText('Port: probe, bridge or demo').click();
   // Chromium has Web Serial: the picker is offered (the picker itself needs a user and real hardware).
   await expect(page.getByRole('button', { name: 'Choose serial port…' })).toBeVisible();
   // Nothing is loaded yet, so the port name is typed (PORT1 by default) rather than chosen from a list.
@@ -199,7 +201,6 @@ test('a browser without Web Serial is told so plainly', async ({ page }) => {
     Object.defineProperty(Navigator.prototype, 'serial', { get: () => undefined, configurable: true });
   });
   await page.goto('./#/read');
-  await page.getByText('Port: probe, bridge or demo').click();
   await expect(page.locator('.no-serial')).toContainText('This browser has no Web Serial');
   await expect(page.getByRole('button', { name: 'Choose serial port…' })).toHaveCount(0);
   await expect(page.getByText('No bridge set.')).toBeVisible();
@@ -242,7 +243,6 @@ test('an optical probe (simulated through the app\'s serial seam) is bound to PO
     const engine = (window as unknown as { __meterscopeEngine: { simulateSerial(k: string[]): Promise<unknown> } }).__meterscopeEngine;
     await engine.simulateSerial(['iec-mode-c']);
   });
-  await page.getByText('Port: probe, bridge or demo').click();
   await expect(page.getByLabel('Port name in the configuration')).toHaveValue('PORT1');
   const unassigned = page.getByRole('list', { name: 'Granted ports not yet named' });
   await unassigned.getByRole('button', { name: /^Use .* as PORT1$/ }).click();

@@ -112,6 +112,8 @@ test('duplicate, disable, export and a draft that survives a reload', async ({ p
   // Folded groups and signals hide their inputs: unfold the groups and one signal, check what shows.
   for (const g of await deviceItem(page, 'demo_dlms').locator('details.group:not([open]) > summary').all()) await g.click();
   await deviceItem(page, 'demo_dlms').locator('li[data-signal] summary').first().click();
+  // A signal's form is built when it is unfolded (a page of 50 folded signals holds no forms).
+  await expect(deviceItem(page, 'demo_dlms').locator('li[data-signal] .body').first()).toBeVisible();
   const controls = deviceItem(page, 'demo_dlms').locator('input, select, button').filter({ visible: true });
   const n = await controls.count();
   expect(n).toBeGreaterThan(50);

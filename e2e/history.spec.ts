@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { readFile } from 'node:fs/promises';
+import { answerSavePicker, saveVia } from './demo-helpers';
 import { openPage } from './helpers';
 
 test('History lists readings stored in IndexedDB, newest first, and filters by device', async ({ page }) => {
@@ -79,10 +79,8 @@ function local(ms: number): string {
 }
 
 test('History filters by device, signal and time, exports exactly that selection, and deletes it', async ({ page }) => {
-  // Force the download path of saveStream (no native save dialog in a headless run).
-  await page.addInitScript(() => {
-    delete (window as unknown as { showSaveFilePicker?: unknown }).showSaveFilePicker;
-  });
+  // The real save picker, its dialog answered (demo-helpers.ts): bad picker arguments fail here.
+  await answerSavePicker(page);
   await openPage(page, 'history', 'History');
   // Storage use and persistence are on the page.
   await expect(page.locator('.usage')).toHaveText(/\d+(\.\d)? (B|KB|MB|GB)/);
@@ -104,17 +102,13 @@ test('History filters by device, signal and time, exports exactly that selection
   await expect(rows).toHaveCount(5);
   await expect(rows.nth(1)).toContainText('1006 kWh');
 
-  const downloadPromise = page.waitForEvent('download');
-  await page.getByRole('button', { name: 'Export CSV: This selection' }).click();
-  const download = await downloadPromise;
-  expect(download.suggestedFilename()).toMatch(/readings-incomer-ea_import.*\.csv$/);
-  const csv = (await readFile(await download.path(), 'utf8')).trim().split(/\r?\n/);
-  expect(csv[0]).toBe('ts,device_alias,signal_alias,address,value,unit,quality,error');
-  expect(csv.slice(1).map((l) => l.split(',')[4])).toEqual(['1003', '1004', '1005', '1006']);
+  const saved = await saveVia(page, /^Export CSV: This selection/);
+  expect(saved.name).toMatch(/readings-incomer-ea_import.*\.csv$/);
+  const csv = saved.text.trim().split(/\r?\n/);
+  expect(csv[0]).toBe('ts,device_alias,device_name,meter_id,signal_alias,signal_name,address,value,unit,quality,error,raw');
+  expect(csv.slice(1).map((l) => l.split(',')[7])).toEqual(['1003', '1004', '1005', '1006']);
 
-  const jsonPromise = page.waitForEvent('download');
-  await page.getByRole('button', { name: 'Export JSON: This selection' }).click();
-  const json = JSON.parse(await readFile(await (await jsonPromise).path(), 'utf8')) as { value: number }[];
+  const json = JSON.parse((await saveVia(page, /^Export JSON: This selection/)).text) as { value: number }[];
   expect(json.map((r) => r.value)).toEqual([1003, 1004, 1005, 1006]);
 
   page.once('dialog', (d) => void d.accept());

@@ -1,46 +1,22 @@
 import { expect, test, type Page } from '@playwright/test';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { ISO_WITH_OFFSET, csvRows, useDemo } from './demo-helpers';
+import { ISO_WITH_OFFSET, answerSavePicker, csvRows, savedText, useDemo } from './demo-helpers';
 import { ROOT } from './helpers';
 
 const SHOTS = join(ROOT, 'test-results', 'screenshots');
 mkdirSync(SHOTS, { recursive: true });
 
-/** A File System Access API stand-in: what the app writes is kept per file name for the test to read. */
+/** The real File System Access API, its dialog answered (demo-helpers.ts): bad picker arguments fail here. */
 async function fakeSavePicker(page: Page): Promise<void> {
-  await page.addInitScript(() => {
-    const saved: Record<string, string> = {};
-    (window as unknown as { __saved: Record<string, string> }).__saved = saved;
-    Object.defineProperty(window, 'showSaveFilePicker', {
-      configurable: true,
-      value: async (opts: { suggestedName: string }) => ({
-        createWritable: async () => {
-          const parts: Uint8Array[] = [];
-          return new WritableStream<Uint8Array>({
-            write: (c) => void parts.push(c),
-            close: () => {
-              saved[opts.suggestedName] = new TextDecoder().decode(
-                parts.reduce((a, b) => {
-                  const o = new Uint8Array(a.length + b.length);
-                  o.set(a);
-                  o.set(b, a.length);
-                  return o;
-                }, new Uint8Array()),
-              );
-            },
-          });
-        },
-      }),
-    });
-  });
+  await answerSavePicker(page);
 }
 
 async function savedFile(page: Page, pattern: RegExp): Promise<string> {
-  const files = await page.evaluate(() => (window as unknown as { __saved: Record<string, string> }).__saved);
-  const name = Object.keys(files).find((n) => pattern.test(n));
+  const names = await page.evaluate(() => (window as unknown as { __pickerSaved: string[] }).__pickerSaved);
+  const name = names.find((n) => pattern.test(n));
   expect(name, `no saved file matches ${pattern}`).toBeTruthy();
-  return files[name!]!;
+  return savedText(page, name!);
 }
 
 async function openProfiles(page: Page): Promise<void> {
@@ -69,7 +45,7 @@ test('IEC 62056-21 P.01 load profile and P.98 logbook, saved through the File Sy
   expect(shown).toBeGreaterThan(10);
 
   await page.getByRole('button', { name: /^Export CSV: Load profile \(P\.01\)/ }).click();
-  await expect(page.getByText(/^Saved meterscope-demo_iec-Load-profile-\(P\.01\)-\d{8}-\d{6}\.csv\.$/)).toBeVisible();
+  await expect(page.getByText(/^Saved meterscope-demo_iec-Load-profile-P\.01-\d{8}-\d{6}\.csv\.$/)).toBeVisible();
   const rows = csvRows(await savedFile(page, /\.csv$/));
   expect(rows[0]![0]).toBe('Time');
   expect(rows[0]!.slice(1).some((h) => /\[k?W/.test(h))).toBe(true);

@@ -10,8 +10,8 @@ test('the app shell loads with its landmarks and every page is reachable from th
   await expect(nav.getByRole('link')).toHaveCount(PAGES.length);
   await expect(page.getByRole('main')).toBeVisible();
   // Default route.
-  await expect(page.getByRole('heading', { level: 1, name: 'Meters' })).toBeVisible();
-  await expect(nav.getByRole('link', { name: 'Meters' })).toHaveAttribute('aria-current', 'page');
+  await expect(page.getByRole('heading', { level: 1, name: 'Read' })).toBeVisible();
+  await expect(nav.getByRole('link', { name: 'Read', exact: true })).toHaveAttribute('aria-current', 'page');
 
   for (const p of PAGES) {
     await nav.getByRole('link', { name: p.heading, exact: true }).click();

@@ -54,6 +54,10 @@ export interface BridgeOptions {
   connectTimeoutMs?: number;
   /** Pause the TCP side while this many bytes wait to go out on the WebSocket (default 1 MiB). */
   highWaterBytes?: number;
+  /** A handshake (request line and headers) must arrive within this (default 5000 ms). */
+  handshakeTimeoutMs?: number;
+  /** A refused client gets this long to read the answer before its socket is destroyed (default 1000 ms). */
+  refuseGraceMs?: number;
   /** One line per event. Never receives the token. Default: stderr. */
   log?: (line: string) => void;
   clock?: Clock;
@@ -70,6 +74,29 @@ export interface RunningBridge {
   /** Relayed links open right now. */
   readonly connections: number;
   close(): Promise<void>;
+}
+
+/**
+ * Limits of every numeric option, shared by startBridge and the command line (docs/bridge.md). The
+ * upper bounds keep timers below setTimeout's 2^31-1 ms and buffers far below the process's memory.
+ */
+export const LIMITS = {
+  maxMessageBytes: { min: 16, max: 16 * 1024 * 1024, default: 64 * 1024 },
+  maxConnections: { min: 1, max: 1024, default: 32 },
+  idleMs: { min: 100, max: 24 * 3_600_000, default: 5 * 60_000 },
+  connectTimeoutMs: { min: 100, max: 120_000, default: 10_000 },
+  highWaterBytes: { min: 1024, max: 64 * 1024 * 1024, default: 1 << 20 },
+  handshakeTimeoutMs: { min: 100, max: 60_000, default: 5_000 },
+  refuseGraceMs: { min: 0, max: 10_000, default: 1_000 },
+} as const;
+
+type LimitName = keyof typeof LIMITS;
+
+function limited(opts: BridgeOptions, name: LimitName): number {
+  const { min, max } = LIMITS[name];
+  const v = opts[name] ?? LIMITS[name].default;
+  if (!Number.isSafeInteger(v) || v < min || v > max) throw new Error(`${name} must be a whole number in ${min}..${max}, not ${String(v)}`);
+  return v;
 }
 
 export function generateToken(): string {
@@ -96,15 +123,16 @@ export async function startBridge(opts: BridgeOptions): Promise<RunningBridge> {
   const tokenGenerated = opts.token === undefined;
   const token = opts.token ?? generateToken();
   if (token.length < MIN_TOKEN_LENGTH) throw new Error(`the token must be at least ${MIN_TOKEN_LENGTH} characters long`);
-  const maxMessageBytes = opts.maxMessageBytes ?? 64 * 1024;
-  const maxConnections = opts.maxConnections ?? 32;
-  const idleMs = opts.idleMs ?? 5 * 60_000;
-  const connectTimeoutMs = opts.connectTimeoutMs ?? 10_000;
-  const highWater = opts.highWaterBytes ?? 1 << 20;
+  const maxMessageBytes = limited(opts, 'maxMessageBytes');
+  const maxConnections = limited(opts, 'maxConnections');
+  const idleMs = limited(opts, 'idleMs');
+  const connectTimeoutMs = limited(opts, 'connectTimeoutMs');
+  const highWater = limited(opts, 'highWaterBytes');
+  const handshakeMs = limited(opts, 'handshakeTimeoutMs');
+  const refuseGraceMs = limited(opts, 'refuseGraceMs');
   const log = opts.log ?? defaultLog;
   const clock = opts.clock ?? realClock;
   const lookup = opts.lookup ?? (async (name: string) => (await dnsLookup(name, { family: 4 })).address);
-  if (maxMessageBytes < 1 || maxConnections < 1 || idleMs < 1) throw new Error('limits must be positive');
 
   let slots = 0;
   let seq = 0;
@@ -118,25 +146,75 @@ export async function startBridge(opts: BridgeOptions): Promise<RunningBridge> {
     handleProtocols: (offered: Set<string>) => (offered.has(SUBPROTOCOL) ? SUBPROTOCOL : false),
   });
 
-  const http = createServer((_req, res) => {
-    res.writeHead(426, { 'content-type': 'text/plain', upgrade: 'websocket' });
-    res.end('MeterScope bridge: WebSocket connections only.\n');
+  const http = createServer(
+    {
+      // A handshake that does not complete in time is cut (slow-header clients hold sockets otherwise);
+      // the check runs often enough that "in time" means within a fraction of a second of it.
+      headersTimeout: handshakeMs,
+      requestTimeout: handshakeMs,
+      connectionsCheckingInterval: Math.min(1_000, handshakeMs),
+      keepAliveTimeout: handshakeMs,
+    },
+    (_req, res) => {
+      res.writeHead(426, { 'content-type': 'text/plain', upgrade: 'websocket', connection: 'close' });
+      res.end('MeterScope bridge: WebSocket connections only.\n');
+    },
+  );
+  // Malformed HTTP: one line in the log, a 400, and the socket gone (never an exception).
+  const faulted = new WeakSet<Duplex>();
+  http.on('clientError', (e: NodeJS.ErrnoException, socket: Duplex) => {
+    // A client that keeps sending after the 400 gets no second line in the log, just the cut.
+    if (faulted.has(socket)) return void socket.destroy();
+    faulted.add(socket);
+    log(`client error: ${e.code ?? 'malformed request'}`);
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+    socket.once('close', clock.schedule(refuseGraceMs, () => socket.destroy()));
   });
-
   http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const id = ++seq;
-    const remote = `${req.socket.remoteAddress ?? '?'}:${req.socket.remotePort ?? '?'}`;
     socket.on('error', () => undefined);
+    let answered = false;
     const refuse = (status: number, text: string, why: string) => {
-      log(`#${id} ${remote} refused (${status}): ${why}`);
+      log(`#${id} ${remoteOf(req)} refused (${status}): ${why}`);
+      answered = true;
       socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${text.length}\r\n\r\n${text}`);
+      // A client that keeps its half open would hold the handle for good: destroy after a short grace.
+      socket.once('close', clock.schedule(refuseGraceMs, () => socket.destroy()));
     };
+    try {
+      upgrade(req, socket, head, id, refuse);
+    } catch (e) {
+      // Nothing a client sends may end the process: whatever slipped through is a 400 and one line.
+      if (!answered) refuse(400, 'Bad Request', `malformed request (${e instanceof Error ? e.name : 'error'})`);
+      else socket.destroy();
+    }
+  });
+
+  function remoteOf(req: IncomingMessage): string {
+    return `${req.socket.remoteAddress ?? '?'}:${req.socket.remotePort ?? '?'}`;
+  }
+
+  /** The request target's query, or undefined when the target is not a path-and-query we can read. */
+  function queryOf(url: string | undefined): URLSearchParams | undefined {
+    const text = url ?? '/';
+    // Only origin-form targets ("/path?query"); absolute or authority forms are not how the app asks.
+    if (!text.startsWith('/') || text.startsWith('//')) return undefined;
+    try {
+      return new URL(text, 'http://bridge.invalid').searchParams;
+    } catch {
+      return undefined;
+    }
+  }
+
+  function upgrade(req: IncomingMessage, socket: Duplex, head: Buffer, id: number, refuse: (status: number, text: string, why: string) => void): void {
+    const remote = remoteOf(req);
     const origin = req.headers.origin;
     if (origin === undefined ? !opts.allowMissingOrigin : !origins.has(origin)) {
       return refuse(403, 'Forbidden', origin === undefined ? 'no Origin header' : `origin ${JSON.stringify(origin).slice(0, 100)} is not allowed`);
     }
     // The query holds the token: the URL itself is never logged.
-    const query = new URL(req.url ?? '/', 'http://bridge.invalid').searchParams;
+    const query = queryOf(req.url);
+    if (query === undefined) return refuse(400, 'Bad Request', 'malformed request target');
     const given = query.get('token');
     if (!given || !tokenMatches(given, token)) return refuse(401, 'Unauthorized', given ? 'wrong token' : 'no token');
     const offered = (req.headers['sec-websocket-protocol'] ?? '').split(',').map((p) => p.trim()).filter(Boolean);
@@ -144,15 +222,21 @@ export async function startBridge(opts: BridgeOptions): Promise<RunningBridge> {
     if (slots >= maxConnections) return refuse(503, 'Service Unavailable', `connection limit (${maxConnections}) reached`);
     slots++;
     let accepted = false;
-    // ws answers a malformed handshake itself and never calls back: free the slot with the socket.
+    // ws answers a malformed handshake itself and never calls back: free the slot with the socket,
+    // and make sure that socket does not linger half-open either.
+    const cut = clock.schedule(handshakeMs, () => {
+      if (!accepted) socket.destroy();
+    });
     socket.once('close', () => {
+      cut();
       if (!accepted) slots--;
     });
     wss.handleUpgrade(req, socket, head, (ws) => {
       accepted = true;
+      cut();
       relay(ws, id, remote, origin ?? '-', query.get('target') ?? '');
     });
-  });
+  }
 
   function relay(ws: WebSocket, id: number, remote: string, origin: string, targetText: string): void {
     const entry: { ws: WebSocket; tcp?: Socket } = { ws };
@@ -166,6 +250,7 @@ export async function startBridge(opts: BridgeOptions): Promise<RunningBridge> {
     let tcp: Socket | undefined;
     let closed = false;
     const early: Buffer[] = [];
+    let earlyBytes = 0;
     let cancelIdle = () => {};
     let cancelConnect = () => {};
 
@@ -212,6 +297,9 @@ export async function startBridge(opts: BridgeOptions): Promise<RunningBridge> {
       lastActivity = clock.now();
       up += buf.length;
       if (!tcp || tcp.connecting) {
+        // ws may hand over what it had already read before the pause; that, and no more, is kept.
+        earlyBytes += buf.length;
+        if (earlyBytes > highWater) return finish(CLOSE.tooBig, `more than ${highWater} bytes before the target connected`);
         early.push(buf);
         ws.pause();
         return;

@@ -205,6 +205,8 @@ Options:
 
 sim: serve the simulated meters on TCP (see docs/cli.md): DLMS wrapper on the base port,
 DLMS HDLC on base+2, IEC 62056-21 on base+3, IEC mode E then HDLC on base+4.
+  --base-port N         1..65531 (default 4059)    --host ADDR   (default 127.0.0.1)
+Every number is checked against its range; anything else is refused with exit code 2.
 
 Exit codes: 0 every reading good, 1 some readings failed, 2 invalid configuration or arguments.
 `;

@@ -2,14 +2,16 @@
  * What each command does once the arguments are parsed: help, version, read, sim. Returns the exit code;
  * main.ts only connects it to the process.
  */
-import { Logger } from '../core/logger';
 import { USAGE, parseArgs, type SimCommand } from './args';
-import { EXIT_OK, EXIT_USAGE, runRead, type CliIo, type ReadDeps } from './run';
-import { describeEndpoints, startSims } from './sim';
-import { stderrTraceSink } from './trace';
+import { EXIT_OK, EXIT_USAGE } from './exit-codes';
+import type { CliIo, ReadDeps } from './run';
 import { packageVersion } from './version';
 
+// The reader and the simulators (the engine, every protocol) are loaded when a command needs them:
+// `--version` and `--help` start in a fraction of the time (bench/cli-startup.bench.ts).
+
 export async function runSim(cmd: SimCommand, io: CliIo, stop?: AbortSignal): Promise<number> {
+  const [{ Logger }, { describeEndpoints, startSims }, { stderrTraceSink }] = await Promise.all([import('../core/logger'), import('./sim'), import('./trace')]);
   const logger = new Logger(cmd.debug);
   if (cmd.debug > 0) logger.addSink(stderrTraceSink(io.stderr));
   let sims;
@@ -49,7 +51,9 @@ export async function runCli(argv: readonly string[], io: CliIo, deps: ReadDeps)
       return EXIT_OK;
     case 'sim':
       return runSim(cmd, io, deps.stop);
-    case 'read':
+    case 'read': {
+      const { runRead } = await import('./run');
       return runRead(cmd, io, deps);
+    }
   }
 }

@@ -22,9 +22,10 @@ describe('jsonl', () => {
       unit: 'kWh',
       quality: 'good',
       error: null,
+      raw: null,
     });
-    expect(JSON.parse(lines[1])).toEqual({ ts: '2026-11-25T14:03:00.250Z', device_alias: 'meter1', signal_alias: 'voltage', value: null, unit: null, quality: 'bad', error: 'TIMEOUT' });
-    expect(Object.keys(JSON.parse(lines[0]))).toEqual(['ts', 'device_alias', 'signal_alias', 'value', 'unit', 'quality', 'error']);
+    expect(JSON.parse(lines[1])).toEqual({ ts: '2026-11-25T14:03:00.250Z', device_alias: 'meter1', signal_alias: 'voltage', value: null, unit: null, quality: 'bad', error: 'TIMEOUT', raw: null });
+    expect(Object.keys(JSON.parse(lines[0]))).toEqual(['ts', 'device_alias', 'signal_alias', 'value', 'unit', 'quality', 'error', 'raw']);
     expect(jsonlFormatter.header()).toBe('');
   });
 
@@ -75,5 +76,22 @@ describe('table', () => {
   it('keeps a row on one line whatever the value holds', () => {
     const t = createFormatter('table');
     expect(t.rows([tricky]).split('\n')).toHaveLength(2);
+  });
+});
+
+describe('date-times and decimals (what the meter gave)', () => {
+  const clock: Reading = { ts: TS, device_alias: 'm', signal_alias: 'clock', value: '2024-03-15T12:34:56+01:00', raw: '07E8030F050C223800FFC400', quality: 'good' };
+  const hz: Reading = { ts: TS, device_alias: 'm', signal_alias: 'f', value: 50, decimals: 2, unit: 'Hz', quality: 'good' };
+
+  it('prints the ISO time with the deviation and keeps the bytes beside it in JSON', () => {
+    expect(JSON.parse(jsonlFormatter.rows([clock]))).toMatchObject({ value: '2024-03-15T12:34:56+01:00', raw: '07E8030F050C223800FFC400' });
+    expect(csvFormatter.rows([clock])).toContain(',2024-03-15T12:34:56+01:00,');
+    expect(new TableFormatter().rows([clock])).toContain('2024-03-15T12:34:56+01:00');
+  });
+
+  it('prints 50.00 Hz, not 50, where the scaler gives two decimals', () => {
+    expect(new TableFormatter().rows([hz])).toMatch(/ 50\.00 {2}Hz/);
+    expect(csvFormatter.rows([hz])).toContain(',50.00,Hz,');
+    expect(JSON.parse(jsonlFormatter.rows([hz])).value).toBe(50);
   });
 });

@@ -4,7 +4,7 @@
  * readings as they come, so polling output streams instead of waiting for the end.
  */
 import type { Reading } from '../core/reading';
-import { textCell, valueCell } from '../export/csv-cells';
+import { numberText, textCell, valueCell } from '../export/csv-cells';
 import type { OutputFormat } from './args';
 
 export interface ReadingFormatter {
@@ -23,6 +23,8 @@ export interface ReadingLine {
   unit: string | null;
   quality: 'good' | 'bad';
   error: string | null;
+  /** The meter's own form beside a converted value: a COSEM date-time's 12 bytes in hex. */
+  raw: string | null;
 }
 
 export function isoTime(ms: number): string {
@@ -40,6 +42,7 @@ export function readingLine(r: Reading): ReadingLine {
     unit: r.unit ?? null,
     quality: r.quality,
     error: r.error ?? null,
+    raw: r.raw ?? null,
   };
 }
 
@@ -55,7 +58,7 @@ export const csvFormatter: ReadingFormatter = {
   header: () => `${CSV_COLUMNS.join(',')}\r\n`,
   rows: (readings) =>
     readings
-      .map((r) => [isoTime(r.ts), textCell(r.device_alias), textCell(r.signal_alias), valueCell(r.value), textCell(r.unit), r.quality, r.error ?? ''].join(',') + '\r\n')
+      .map((r) => [isoTime(r.ts), textCell(r.device_alias), textCell(r.signal_alias), valueCell(r.value, ',', r.decimals), textCell(r.unit), r.quality, r.error ?? ''].join(',') + '\r\n')
       .join(''),
 };
 
@@ -111,7 +114,8 @@ export class TableFormatter implements ReadingFormatter {
 
 function showValue(r: Reading): string {
   if (r.quality !== 'good' || r.value === null) return '-';
-  return String(r.value);
+  // The meter's decimals: a scaler of -2 prints 50.00, as the meter's display would.
+  return typeof r.value === 'number' ? numberText(r.value, r.decimals) : String(r.value);
 }
 
 export function createFormatter(format: OutputFormat, hints: TableHints = {}): ReadingFormatter {

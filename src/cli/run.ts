@@ -3,7 +3,7 @@
  * Node transports, print readings, return the exit code. Everything process-specific (argv, signals,
  * files, the streams) comes in through CliIo and ReadDeps, so tests run it in-process.
  */
-import { formatIssue, parseConfigText } from '../config';
+import { formatIssue, validateConfigAsync } from '../config';
 import type { DeviceConfig, MeterConfig } from '../config/types';
 import type { Clock } from '../core/clock';
 import { toMeterError } from '../core/errors';
@@ -18,9 +18,9 @@ import { createDriver } from './drivers';
 import { createFormatter } from './format';
 import { stderrTraceSink } from './trace';
 
-export const EXIT_OK = 0;
-export const EXIT_READ_FAILED = 1;
-export const EXIT_USAGE = 2;
+import { EXIT_OK, EXIT_READ_FAILED, EXIT_USAGE } from './exit-codes';
+
+export { EXIT_OK, EXIT_READ_FAILED, EXIT_USAGE };
 
 export interface CliIo {
   stdout(text: string): void;
@@ -38,7 +38,7 @@ export interface ReadDeps {
 }
 
 /** Loads and validates; on failure prints every error with its path and returns undefined. */
-async function loadConfig(path: string, io: CliIo, readFile: ReadDeps['readFile']): Promise<MeterConfig | undefined> {
+async function loadConfig(path: string, io: CliIo, readFile: ReadDeps['readFile'], stop?: AbortSignal): Promise<MeterConfig | undefined> {
   let text: string;
   try {
     text = await readFile(path);
@@ -48,7 +48,12 @@ async function loadConfig(path: string, io: CliIo, readFile: ReadDeps['readFile'
     io.stderr(`meterscope: cannot read the configuration ${path}: ${why}\n`);
     return undefined;
   }
-  const result = parseConfigText(text);
+  // Abortable: a huge document must not make the command deaf to Ctrl+C and SIGTERM.
+  const result = await validateConfigAsync(text, stop ? { signal: stop } : {}).catch(() => {
+    io.stderr('meterscope: stopped while checking the configuration\n');
+    return undefined;
+  });
+  if (result === undefined) return undefined;
   if (result.ok) return result.config;
   const n = result.errors.length;
   io.stderr(`meterscope: ${path}: the configuration has ${n} error${n === 1 ? '' : 's'}; nothing was read:\n`);
@@ -88,7 +93,7 @@ function registerSecrets(logger: Logger, config: MeterConfig): void {
 }
 
 export async function runRead(cmd: ReadCommand, io: CliIo, deps: ReadDeps): Promise<number> {
-  const loaded = await loadConfig(cmd.config, io, deps.readFile);
+  const loaded = await loadConfig(cmd.config, io, deps.readFile, deps.stop);
   if (!loaded) return EXIT_USAGE;
 
   let config = loaded;

@@ -36,6 +36,10 @@ export function checkDlms(o: Obj, out: Obj, path: string, issues: Issues): void 
   };
 
   if (auth !== undefined && PASSWORD_AUTHS.has(auth)) need('password', `auth ${auth} needs a password`);
+  // High (mechanism 2) takes the password as its AES key, zero-padded to 16 (or 32) bytes.
+  if (auth === 'High' && typeof out.password === 'string' && new TextEncoder().encode(out.password).length > 32) {
+    issues.add(join(path, 'password'), 'is longer than 32 bytes; auth High uses it as an AES key of at most 32 bytes (the value is not shown)');
+  }
   if (auth === 'HighGmac') {
     for (const k of ['system_title', 'block_cipher_key', 'authentication_key']) need(k, 'auth HighGmac needs system_title, block_cipher_key and authentication_key');
   }
@@ -125,4 +129,15 @@ export function checkElgama(o: Obj, out: Obj, path: string, issues: Issues): voi
 export function dlmsAddressSizeDefault(o: Obj, out: Obj): void {
   // A serial-number derived address (SN % 10000 + 1000) never fits 1 or 2 bytes.
   if (own(o, 'address_size') === undefined && typeof out.serial_number === 'number' && out.serial_number !== 0) out.address_size = 4;
+}
+
+/** IEC 62056-21: `time_zone` (an extension) must be a zone this runtime knows. */
+export function checkIec(o: Obj, out: Obj, path: string, issues: Issues): void {
+  const zone = out.time_zone;
+  if (typeof zone !== 'string') return;
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+  } catch {
+    issues.add(join(path, 'time_zone'), `is not a known IANA time zone (write e.g. "Europe/Vilnius" or "UTC")`);
+  }
 }

@@ -115,7 +115,7 @@ const DLMS_DEVICE: FieldDoc[] = [
     allowed: DLMS_MODES,
   }),
   field('auth', 'security', 'enum', 'Authentication level of the association.', { default: 'None', allowed: DLMS_AUTHS }),
-  field('password', 'security', 'password', 'Password (Low) or HLS secret (High, HighMd5, HighSha1, HighSha256). Never shown in messages.', {
+  field('password', 'security', 'password', 'Password (Low) or HLS secret (High, HighMd5, HighSha1, HighSha256). For High it is the AES key: 1 to 32 bytes, zero-padded to 16 (or 32) bytes. Never shown in messages.', {
     secret: true,
     condition: 'required when auth is Low, High, HighMd5, HighSha1 or HighSha256',
   }),
@@ -126,8 +126,8 @@ const DLMS_DEVICE: FieldDoc[] = [
     max: 0xffff,
     condition: 'at most 0x7F over HDLC',
   }),
-  field('address_size', 'address', 'enum', 'Size of the HDLC server address in bytes.', {
-    default: 2,
+  field('address_size', 'address', 'enum', 'Size of the HDLC server address in bytes. Answers from the same address written in another size are accepted.', {
+    default: 1,
     allowed: [1, 2, 4],
     condition: 'default 4 when serial_number is set',
   }),
@@ -181,6 +181,8 @@ const IEC_DEVICE: FieldDoc[] = [
   field('serial_close_delay', 'protocol', 'integer', 'Wait before closing the serial port after a readout, in milliseconds.', { default: 400, min: 0, max: 60000 }),
   field('meter_model', 'protocol', 'integer', 'Reserved.', { default: 1, min: 0, max: 255 }),
   field('password', 'security', 'password', 'P1 password for programming mode (optional). Never shown in messages.', { secret: true }),
+  // Extension of the WCC Lite table: the zone of the meter's clock, for its time stamps and profiles.
+  field('time_zone', 'protocol', 'string', "IANA time zone of the meter's clock (e.g. Europe/Vilnius, UTC); its time stamps and load profiles are converted to UTC with it. Default: the system's (or browser's) zone. Extension.", {}),
 ];
 
 const ELGAMA_DEVICE: FieldDoc[] = [
@@ -228,11 +230,21 @@ const DLMS_SIGNAL: FieldDoc[] = [
     min: 0,
     max: 0xffff,
   }),
+  // Extension of the WCC Lite table: for meters whose object list is refused, the class cannot be discovered.
+  field('class_id', 'signal', 'integer', 'Interface class of the object (e.g. 3 Register, 8 Clock, 18 Image transfer). Optional: the class is otherwise guessed and confirmed from the object list. Extension.', {
+    min: 1,
+    max: 0xffff,
+  }),
 ];
 
 const IEC_SIGNAL: FieldDoc[] = [
   ...commonSignal(true),
   field('tag_job_todo', 'signal', 'iec-tag', 'Data-set address exactly as the meter prints it, e.g. 1.8.0 or 1.8.0*24.', { required: true }),
+  // Extension of the WCC Lite table: which value of a data set with several, e.g. 2 for the time in 1.6.0(12.3*kW)(2301011200).
+  field('value_index', 'signal', 'integer', 'Which value of a data set with several (1 = first), e.g. 2 for the time in 1.6.0(12.3*kW)(2301011200); for a profile such as 0-1:24.3.0, the channel. Default: the first value that is not a time stamp. Extension.', {
+    min: 1,
+    max: 256,
+  }),
 ];
 
 const ELGAMA_SIGNAL: FieldDoc[] = [

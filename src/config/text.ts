@@ -4,7 +4,8 @@
  */
 import type { ValidationResult } from './types';
 import { indexPath, joinPath } from './path';
-import { validateConfig } from './validate';
+import { escapeForMessage } from './issues';
+import { runAbortable, runToEnd, validateSteps, type AbortableOptions } from './validate';
 import { FIELD_DOCS } from './fields';
 
 export interface JsonSyntaxError {
@@ -42,7 +43,7 @@ function scanJson(text: string): ScanResult {
   const ws = () => {
     while (i < n && (text[i] === ' ' || text[i] === '\t' || text[i] === '\n' || text[i] === '\r')) i++;
   };
-  const describe = (at: number) => (at >= n ? 'the end of the text' : `"${text[at] === '"' ? '\\"' : text[at]}"`);
+  const describe = (at: number) => (at >= n ? 'the end of the text' : `"${escapeForMessage(text[at])}"`);
   const fail = (expected: string): never => {
     throw new Fault(i, `expected ${expected} but found ${describe(i)}`);
   };
@@ -172,7 +173,22 @@ function scanJson(text: string): ScanResult {
 
 /** Parse a configuration document and validate it. Never throws. */
 export function parseConfigText(text: string): ValidationResult {
-  if (typeof text !== 'string') return validateConfig(text);
+  return runToEnd(parseSteps(text));
+}
+
+/**
+ * Parse (when given text) and validate a configuration without blocking: the event loop gets a turn
+ * every `yieldEvery` devices/signals (default 500), and when `signal` is aborted the promise rejects
+ * with an `AbortError` (a DOMException, or the signal's reason when that is an Error) at the next
+ * pause. Same result as parseConfigText / validateConfig otherwise. Used by the CLI (SIGINT/SIGTERM)
+ * and the app's worker (a new import or a cancel abandons the one running).
+ */
+export function validateConfigAsync(input: string | unknown, options: AbortableOptions = {}): Promise<ValidationResult> {
+  return runAbortable(parseSteps(input), options);
+}
+
+function* parseSteps(text: unknown): Generator<void, ValidationResult> {
+  if (typeof text !== 'string') return yield* validateSteps(text);
   // A UTF-8 byte order mark is what Windows editors often put first; it is not a JSON error.
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   let doc: unknown;
@@ -185,7 +201,8 @@ export function parseConfigText(text: string): ValidationResult {
       : 'is not valid JSON';
     return { ok: false, errors: [{ path: '', message }] };
   }
-  const result = validateConfig(doc);
+  yield; // JSON.parse was one long step; let an abort in before validation starts
+  const result = yield* validateSteps(doc);
   // A key written twice is silently dropped by JSON.parse; for a config that is a hidden mistake.
   let dup: ScanResult;
   try {

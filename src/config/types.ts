@@ -103,6 +103,8 @@ export interface IecDeviceConfig extends CommonDeviceConfig {
   serial_close_delay: number;
   meter_model: number;
   password?: string;
+  /** Extension: IANA zone of the meter's clock; absent means the system's (or browser's). */
+  time_zone?: string;
 }
 
 export interface ElgamaDeviceConfig extends CommonDeviceConfig {
@@ -134,6 +136,8 @@ export interface DlmsSignalConfig extends CommonSignalConfig {
   /** Attribute index; 2 (the value) unless written as `...:n`. */
   attribute: number;
   short_name?: number;
+  /** Interface class, when configured (extension): used as given, no class discovery. */
+  class_id?: number;
   number_type?: NumberType;
 }
 
@@ -141,6 +145,8 @@ export interface IecSignalConfig extends CommonSignalConfig {
   protocol: 'IEC 62056-21';
   tag_job_todo: string;
   number_type: NumberType;
+  /** Extension: 1-based value of a data set with several (or profile channel). */
+  value_index?: number;
 }
 
 export interface ElgamaSignalConfig extends CommonSignalConfig {

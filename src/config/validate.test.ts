@@ -89,7 +89,7 @@ describe('common device fields', () => {
       mode: 'DLMS-HDLC',
       auth: 'None',
       client_address: 16,
-      address_size: 2,
+      address_size: 1,
       serial_number: 0,
       serial_number_formula: { modulo: 10000, offset: 1000 },
       physical_address: 16,

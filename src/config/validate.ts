@@ -11,9 +11,9 @@ import {
   SIGNAL_FIELD_MAP,
   type FieldDoc,
 } from './fields';
-import { checkDlms, checkElgama, checkTransport, dlmsAddressSizeDefault } from './device-rules';
-import { Issues, isObject, join, own, type Obj } from './issues';
-import { suggest } from './suggest';
+import { checkDlms, checkElgama, checkIec, checkTransport, dlmsAddressSizeDefault } from './device-rules';
+import { Issues, escapeForMessage, isObject, join, own, type Obj } from './issues';
+import { Suggester, suggest } from './suggest';
 import {
   PROTOCOLS,
   type ConfigIssue,
@@ -40,7 +40,7 @@ function readProtocol(o: Obj, path: string, issues: Issues): Protocol | undefine
     if (hit !== undefined) return hit;
   }
   const near = typeof v === 'string' ? suggest(v, PROTOCOLS) : undefined;
-  issues.add(join(path, 'protocol'), `${show(v)} is not one of ${PROTOCOL_LIST}${near ? `; did you mean "${near}"?` : ''}`);
+  issues.add(join(path, 'protocol'), `${show(v)} is not one of ${PROTOCOL_LIST}${near ? `; did you mean "${escapeForMessage(near)}"?` : ''}`);
   return undefined;
 }
 
@@ -82,7 +82,7 @@ function checkUnknownFields(
       continue;
     }
     const near = suggest(key, known.keys());
-    issues.add(join(path, key), `is not a known field of ${what}${near ? `; did you mean "${near}"?` : ''}`);
+    issues.add(join(path, key), `is not a known field of ${what}${near ? `; did you mean "${escapeForMessage(near)}"?` : ''}`);
   }
 }
 
@@ -130,6 +130,8 @@ function checkDeviceInto(input: unknown, path: string, issues: Issues): DeviceCo
     checkDlms(input, out, path, issues);
   } else if (protocol === 'Elgama') {
     checkElgama(input, out, path, issues);
+  } else if (protocol === 'IEC 62056-21') {
+    checkIec(input, out, path, issues);
   }
   if (protocol === undefined || issues.list.length !== before) return undefined;
   out.protocol = protocol;
@@ -162,6 +164,8 @@ function inferSignalProtocol(o: Obj): Protocol | undefined {
 interface DeviceIndex {
   /** alias -> protocol (undefined when that device's protocol is unreadable) */
   protocols: Map<string, Protocol | undefined>;
+  /** Built on the first unknown alias, then shared: thousands of misnamed signals ask one index. */
+  suggester?: Suggester;
 }
 
 function checkSignalInto(input: unknown, path: string, devices: DeviceIndex | undefined, issues: Issues): SignalConfig | undefined {
@@ -177,9 +181,10 @@ function checkSignalInto(input: unknown, path: string, devices: DeviceIndex | un
       known = true;
       protocol = devices.protocols.get(alias);
     } else {
-      const near = suggest(alias, devices.protocols.keys());
+      devices.suggester ??= new Suggester(devices.protocols.keys());
+      const near = devices.suggester.suggest(alias);
       const none = devices.protocols.size === 0 ? ' (there are no devices)' : '';
-      issues.add(join(path, 'device_alias'), `${show(alias)} does not name a device${none}${near ? `; did you mean "${near}"?` : ''}`);
+      issues.add(join(path, 'device_alias'), `${show(alias)} does not name a device${none}${near ? `; did you mean "${escapeForMessage(near)}"?` : ''}`);
     }
   }
   // Without a known device, check the fields the signal's own keys point to.
@@ -214,12 +219,70 @@ const TOP_LEVEL = ['devices', 'signals'];
 
 export function validateConfig(input: unknown): ValidationResult {
   return safely<ValidationResult>(
-    () => validateUnsafe(input),
+    () => runToEnd(validateSteps(input)),
     (message) => ({ ok: false, errors: [{ path: '', message }] }),
   );
 }
 
-function validateUnsafe(input: unknown): ValidationResult {
+/** Runs a step generator to its result without pausing. */
+export function runToEnd<T>(steps: Generator<void, T>): T {
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+  }
+}
+
+export interface AbortableOptions {
+  /** Checked between chunks; when aborted the promise rejects with an `AbortError` DOMException. */
+  signal?: AbortSignal;
+  /** Devices/signals checked between two pauses (default 500; at least 1). */
+  yieldEvery?: number;
+}
+
+const pause = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
+
+function abortError(signal: AbortSignal): unknown {
+  return signal.reason instanceof Error ? signal.reason : new DOMException('validation was abandoned', 'AbortError');
+}
+
+/**
+ * Runs a step generator, giving the event loop a turn every `yieldEvery` steps so a SIGINT handler or
+ * a worker's cancel message can run, and stopping there when `signal` is aborted.
+ */
+export async function runAbortable<T>(steps: Generator<void, T>, options: AbortableOptions = {}): Promise<T> {
+  const every = Math.max(1, Math.floor(options.yieldEvery ?? 500));
+  const { signal } = options;
+  for (let n = 1; ; n++) {
+    if (signal?.aborted) throw abortError(signal);
+    const r = steps.next();
+    if (r.done) return r.value;
+    if (n % every === 0) {
+      await pause();
+      if (signal?.aborted) throw abortError(signal);
+    }
+  }
+}
+
+/**
+ * validateConfig in steps (one per device or signal), for callers that must stay responsive; see
+ * validateConfigAsync in text.ts. Never throws for any input (a throwing getter becomes an issue).
+ */
+export function* validateSteps(input: unknown): Generator<void, ValidationResult> {
+  const inner = validateUnsafe(input);
+  for (;;) {
+    let r: IteratorResult<void, ValidationResult>;
+    try {
+      r = inner.next();
+    } catch (e) {
+      // Inputs with throwing getters or proxies are not JSON; report rather than crash.
+      return { ok: false, errors: [{ path: '', message: `could not be read: ${e instanceof Error ? e.name : 'unknown error'}` }] };
+    }
+    if (r.done) return r.value;
+    yield;
+  }
+}
+
+function* validateUnsafe(input: unknown): Generator<void, ValidationResult> {
   const issues = new Issues();
   if (!isObject(input)) {
     issues.add('', `is ${show(input)}; a configuration must be a JSON object {"devices": [...], "signals": [...]}`);
@@ -228,7 +291,7 @@ function validateUnsafe(input: unknown): ValidationResult {
   for (const key of Object.keys(input)) {
     if (TOP_LEVEL.includes(key)) continue;
     const near = suggest(key, TOP_LEVEL);
-    issues.add(join('', key), `is not a known section; a configuration has only "devices" and "signals"${near ? `; did you mean "${near}"?` : ''}`);
+    issues.add(join('', key), `is not a known section; a configuration has only "devices" and "signals"${near ? `; did you mean "${escapeForMessage(near)}"?` : ''}`);
   }
   const rawDevices = own(input, 'devices');
   const rawSignals = own(input, 'signals');
@@ -244,12 +307,14 @@ function validateUnsafe(input: unknown): ValidationResult {
   const outDevices: DeviceConfig[] = [];
   const index: DeviceIndex = { protocols: new Map() };
   const firstByAlias = new Map<string, number>();
-  devices.forEach((d, i) => {
+  for (let i = 0; i < devices.length; i++) {
+    yield;
+    const d: unknown = devices[i];
     const path = `devices[${i}]`;
     const dev = checkDeviceInto(d, path, issues);
     if (dev) outDevices.push(dev);
     const alias = aliasOf(d);
-    if (alias === undefined) return;
+    if (alias === undefined) continue;
     const first = firstByAlias.get(alias);
     if (first !== undefined) {
       issues.add(`${path}.device_alias`, `${show(alias)} is already used by devices[${first}]; each device_alias must be unique`);
@@ -257,25 +322,27 @@ function validateUnsafe(input: unknown): ValidationResult {
       firstByAlias.set(alias, i);
       index.protocols.set(alias, protocolOf(d));
     }
-  });
+  }
 
   const outSignals: SignalConfig[] = [];
   const seen = new Map<string, Map<string, number>>();
-  signals.forEach((s, i) => {
+  for (let i = 0; i < signals.length; i++) {
+    yield;
+    const s: unknown = signals[i];
     const path = `signals[${i}]`;
     const sig = checkSignalInto(s, path, index, issues);
     if (sig) outSignals.push(sig);
-    if (!isObject(s)) return;
+    if (!isObject(s)) continue;
     const dev = own(s, 'device_alias');
     const sa = own(s, 'signal_alias');
-    if (typeof dev !== 'string' || typeof sa !== 'string') return;
+    if (typeof dev !== 'string' || typeof sa !== 'string') continue;
     let perDevice = seen.get(dev);
     if (!perDevice) seen.set(dev, (perDevice = new Map()));
     const first = perDevice.get(sa);
     if (first !== undefined) {
       issues.add(`${path}.signal_alias`, `${show(sa)} is already used by signals[${first}] of device ${show(dev)}; signal_alias must be unique within a device`);
     } else perDevice.set(sa, i);
-  });
+  }
 
   if (issues.list.length > 0) return { ok: false, errors: issues.list };
   const config: MeterConfig = { devices: outDevices, signals: outSignals };

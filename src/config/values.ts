@@ -100,6 +100,16 @@ function parseText(value: unknown, what = 'a text', allowEmpty = false): Parsed 
   return ok(value);
 }
 
+/** WCC Lite: aliases are alphanumeric; `_` and `-` are accepted too (its own examples use them). */
+const ALIAS = /^[A-Za-z0-9_-]+$/;
+
+function parseAlias(value: unknown): Parsed {
+  const p = parseText(value, 'an alias');
+  if (!p.ok) return p;
+  if (!ALIAS.test(value as string)) return bad(`${show(value)} may hold only letters A-Z, digits, _ and -`);
+  return p;
+}
+
 const HEX = /^[0-9a-f]*$/i;
 
 /** Hex text without separators: spaces and colons between bytes are allowed and removed. */
@@ -202,6 +212,7 @@ function parseJob(value: unknown): Parsed {
 export function parseValue(doc: FieldDoc, value: unknown): Parsed {
   switch (doc.type) {
     case 'string':
+      if (doc.name === 'device_alias' || doc.name === 'signal_alias') return parseAlias(value);
       return parseText(value, 'a text', doc.allowEmpty === true);
     case 'integer':
       return parseInteger(doc, value);

@@ -197,7 +197,7 @@ export class WireFaults {
   private corrupt: Record<Direction, number> = { toMeter: 0, toClient: 0 };
   private duplicate: Record<Direction, number> = { toMeter: 0, toClient: 0 };
   private delay: Record<Direction, number> = { toMeter: 0, toClient: 0 };
-  private random = { drop: 0, corrupt: 0 };
+  private random = { drop: 0, corrupt: 0, duplicate: 0 };
   private seed = 1;
   echo = false;
 
@@ -221,9 +221,9 @@ export class WireFaults {
   setEcho(on: boolean): void {
     this.echo = on;
   }
-  /** Random drop / corrupt probability per byte, repeatable through the seed. */
-  setRandom(opts: { drop?: number; corrupt?: number; seed?: number }): void {
-    this.random = { drop: opts.drop ?? 0, corrupt: opts.corrupt ?? 0 };
+  /** Random drop / corrupt / duplicate probability per byte, repeatable through the seed. */
+  setRandom(opts: { drop?: number; corrupt?: number; duplicate?: number; seed?: number }): void {
+    this.random = { drop: opts.drop ?? 0, corrupt: opts.corrupt ?? 0, duplicate: opts.duplicate ?? 0 };
     this.seed = (opts.seed ?? 1) >>> 0 || 1;
   }
 
@@ -252,6 +252,7 @@ export class WireFaults {
       this.duplicate[dir]--;
       return [b, b];
     }
+    if (this.random.duplicate > 0 && this.rand() < this.random.duplicate) return [b, b];
     return [b];
   }
 

@@ -164,8 +164,17 @@ export class DeviceRunner implements LinkHolder {
         if (stop.aborted) throw new MeterError('CANCELLED');
         this.d.board.note(this.alias, { lastErrorTs: this.d.clock.wallTime() });
         this.log(2, `${this.alias}: exchange ${attempt} of ${max} failed: ${error.message}`);
-        if (error.code === 'PORT_LOST' || attempt >= max) return { ok: false, error };
+        // A driver that kept what it read before the link failed gets the link re-established (after
+        // reconnect_time, counted against retry_counter) to ask only the rest, even after a lost port.
+        const resume = this.driver?.resumable === true && attempt < max;
+        if ((error.code === 'PORT_LOST' && !resume) || attempt >= max) return { ok: false, error };
         this.setState('retrying', { attempt, error: error.code, detail: `exchange ${attempt} of ${max} failed: ${error.message}` });
+        if (resume) {
+          this.lostReason = undefined;
+          if (error.code === 'PORT_LOST') await this.dropLink();
+          await this.pause(this.d.device.reconnect_time, stop);
+          this.lostReason = undefined;
+        }
       }
     }
   }
@@ -174,7 +183,11 @@ export class DeviceRunner implements LinkHolder {
     const { clock, signals } = this.d;
     return this.withSession(stop, keep, async (driver, ctx) => {
       this.enter('reading');
-      return alignReadings(signals, await driver.read(signals, ctx), clock.wallTime());
+      try {
+        return alignReadings(signals, await driver.read(signals, ctx), clock.wallTime());
+      } finally {
+        this.d.board.note(this.alias, { note: driver.note });
+      }
     });
   }
 
@@ -316,7 +329,9 @@ export class DeviceRunner implements LinkHolder {
   /** Bad readings for every signal, published so a missed read is on record. */
   private async failed(error: MeterError): Promise<Reading[]> {
     const ts = this.d.clock.wallTime();
-    const readings = this.d.signals.map((s) => badReading(s, ts, error.code));
+    // What the driver read before the link failed stays good; only the rest carries the error.
+    const kept = new Map((this.driver?.takeKept?.(this.d.signals) ?? []).map((r) => [r.signal_alias, r]));
+    const readings = this.d.signals.map((s) => kept.get(s.signal_alias) ?? badReading(s, ts, error.code));
     await this.d.publisher.readings(this.alias, this.d.port, readings, this.logged);
     this.settle(readings);
     return readings;

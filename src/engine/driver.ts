@@ -40,4 +40,10 @@ export interface DeviceDriver {
    */
   read(signals: DriverSignal[], ctx: DriverContext): Promise<Reading[]>;
   disconnect(ctx: DriverContext): Promise<void>;
+  /** An interrupted read kept values to complete: re-establish and read again rather than give up at once. */
+  readonly resumable?: boolean;
+  /** Readings an interrupted read completed before the exchange failed for good: handed over once, kept good. */
+  takeKept?(signals: DriverSignal[]): Reading[];
+  /** A note about this meter for the device page, as plain text (absent when there is nothing to say). */
+  readonly note?: string;
 }

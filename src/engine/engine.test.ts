@@ -206,6 +206,30 @@ describe('Engine.readOnce', () => {
     expect(engine.status().devices.map((d) => d.state)).toEqual(['ok', 'ok']);
   });
 
+  it('joins a second read of the same device instead of reading (and storing) it twice', async () => {
+    const committed: Reading[] = [];
+    const { clock, meters, engine } = setup(
+      [iecDevice('m1'), iecDevice('m2')],
+      [iecSignal('m1', 'a'), iecSignal('m2', 'b'), iecSignal('m2', 'c')],
+      { readMs: 500 },
+      { commit: async (r) => void committed.push(...r) },
+    );
+    const [first, second, justM2] = await clock.run(() =>
+      // Three requests in the same turn: two clicks on "Read now" and one on a single device.
+      Promise.all([engine.readOnce(), engine.readOnce(), engine.readOnce({ device_alias: 'm2' })]),
+    );
+    expect(meters.of('m1', 'read')).toHaveLength(1);
+    expect(meters.of('m2', 'read')).toHaveLength(1);
+    expect(meters.opened).toHaveLength(2);
+    expect(committed).toHaveLength(3);
+    expect(second).toEqual(first);
+    expect(justM2).toEqual(first.filter((r) => r.device_alias === 'm2'));
+    // Once it has ended, the next request reads the meter again.
+    await clock.run(() => engine.readOnce());
+    expect(meters.of('m1', 'read')).toHaveLength(2);
+    expect(committed).toHaveLength(6);
+  });
+
   it('filters by device and returns bad readings when the meter does not answer', async () => {
     const dev = iecDevice('m2', { retry_counter: 2 });
     const { clock, meters, engine, events } = setup([iecDevice('m1'), dev], [iecSignal('m1', 'a'), iecSignal('m2', 'b')], {

@@ -62,6 +62,8 @@ export class Engine {
   private runners = new Map<string, DeviceRunner>();
   private loops: Promise<void>[] = [];
   private onceTasks = new Set<Promise<unknown>>();
+  /** Single reads in flight per device_alias, joined by a second request for the same device. */
+  private readonly onceReads = new Map<string, Promise<Reading[]>>();
   private polling = false;
   private stopping?: Promise<void>;
 
@@ -129,19 +131,38 @@ export class Engine {
       return results.flat();
     }
     const signal = this.life.signal;
-    const runners = plans.map((p) => this.makeRunner(p, false));
+    const settled = await Promise.allSettled(plans.map((p) => this.readDeviceOnce(p, signal)));
+    const failure = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+    if (failure) throw toMeterError(failure.reason);
+    return settled.flatMap((s) => (s.status === 'fulfilled' ? s.value : []));
+  }
+
+  /**
+   * One device's single read. A second request for a device whose read is still running joins that
+   * read instead of starting another: two clicks in the same turn (or a click while a CLI read runs)
+   * must not read the meter twice and store every reading twice.
+   */
+  private readDeviceOnce(plan: DevicePlan, signal: AbortSignal): Promise<Reading[]> {
+    const alias = plan.device.device_alias;
+    const running = this.onceReads.get(alias);
+    if (running) {
+      this.opts.logger?.log(4, plan.port, `${alias}: a read is already running; joining it`);
+      return running;
+    }
+    const runner = this.makeRunner(plan, false);
     const task = (async () => {
       try {
-        const settled = await Promise.allSettled(runners.map((r) => r.once(signal)));
-        const failure = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
-        if (failure) throw toMeterError(failure.reason);
-        return settled.flatMap((s) => (s.status === 'fulfilled' ? s.value : []));
+        return await runner.once(signal);
       } finally {
-        await Promise.all(runners.map((r) => r.dropLink()));
+        await runner.dropLink();
       }
     })();
+    this.onceReads.set(alias, task);
     this.onceTasks.add(task);
-    const untrack = () => this.onceTasks.delete(task);
+    const untrack = () => {
+      this.onceTasks.delete(task);
+      if (this.onceReads.get(alias) === task) this.onceReads.delete(alias);
+    };
     task.then(untrack, untrack);
     return task;
   }

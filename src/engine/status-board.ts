@@ -57,10 +57,15 @@ export class StatusBoard {
     this.emit(event);
   }
 
-  /** Record fields that are not a state change (timestamps). */
-  note(alias: string, fields: Pick<DeviceStatus, 'lastOkTs' | 'lastErrorTs'>): void {
+  /** Record fields that are not a state change (timestamps, the driver's note about the meter). */
+  note(alias: string, fields: Partial<Pick<DeviceStatus, 'lastOkTs' | 'lastErrorTs' | 'note'>>): void {
     const s = this.map.get(alias);
-    if (s) Object.assign(s, fields);
+    if (!s) return;
+    if ('note' in fields && fields.note === undefined) {
+      delete s.note;
+      const { note: _note, ...rest } = fields;
+      Object.assign(s, rest);
+    } else Object.assign(s, fields);
   }
 }
 

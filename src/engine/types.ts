@@ -73,6 +73,8 @@ export interface DeviceStatus {
   lastOkTs?: number;
   /** Wall time of the last failed exchange. */
   lastErrorTs?: number;
+  /** What the driver learnt that the user should know (e.g. "this meter answers lists unreliably: reading one by one"). */
+  note?: string;
 }
 
 export interface EngineStatus {

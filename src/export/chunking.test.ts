@@ -44,8 +44,8 @@ describe('store to CSV', () => {
       const lines = text.split('\r\n');
       expect(lines.pop()).toBe('');
       expect(lines).toHaveLength(31);
-      expect(lines[1]).toBe('2026-07-01T12:00:00.000+03:00,m1,a,,0,kWh,good,');
-      expect(lines[30]).toBe('2026-07-01T12:09:00.000+03:00,m1,c,,92,kWh,good,');
+      expect(lines[1]).toBe('2026-07-01T12:00:00.000+03:00,m1,,,a,,,0,kWh,good,,');
+      expect(lines[30]).toBe('2026-07-01T12:09:00.000+03:00,m1,,,c,,,92,kWh,good,,');
       expect(text).not.toContain('other');
     } finally {
       store.close();

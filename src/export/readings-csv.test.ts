@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { Reading } from '../core/reading';
 import { collectText } from './chunking';
 import { quoteField, textCell, valueCell } from './csv-cells';
+import { labelsFromConfigs } from './reading-labels';
 import { encodeReadingsCsv, READING_CSV_COLUMNS, readingsCsvStream } from './readings-csv';
 
 const ZONE = 'Europe/Vilnius';
@@ -55,9 +56,59 @@ describe('readings CSV', () => {
       r({ ts: Date.UTC(2026, 6, 1, 11, 3), value: null, quality: 'bad', error: 'TIMEOUT' }),
     ]);
     expect(text).toBe(
-      'ts,device_alias,signal_alias,address,value,unit,quality,error\r\n' +
-        '2026-11-25T14:03:00.000+02:00,m1,e,1.8.0,147238.4,kWh,good,\r\n' +
-        '2026-07-01T14:03:00.000+03:00,m1,e,,,,bad,TIMEOUT\r\n',
+      'ts,device_alias,device_name,meter_id,signal_alias,signal_name,address,value,unit,quality,error,raw\r\n' +
+        '2026-11-25T14:03:00.000+02:00,m1,,,e,,1.8.0,147238.4,kWh,good,,\r\n' +
+        '2026-07-01T14:03:00.000+03:00,m1,,,e,,,,,bad,TIMEOUT,\r\n',
+    );
+  });
+
+  it('writes names, the meter identity, raw text and the meter\'s decimals beside the aliases', async () => {
+    const labels = labelsFromConfigs(
+      [
+        {
+          devices: [{ device_alias: 'm1', name: 'Incomer, north', serial_number: 0 }],
+          signals: [
+            { device_alias: 'm1', signal_alias: 'f', signal_name: 'Frequency', obis_job: '1.0.14.7.0.255' },
+            { device_alias: 'm1', signal_alias: 'ldn', signal_name: 'Logical device name', obis_job: '0.0.42.0.0.255' },
+          ],
+        },
+      ],
+      [r({ signal_alias: 'ldn', value: 'ELG1234567890' })],
+    );
+    const text = await csv(
+      [
+        r({ signal_alias: 'f', address: '1.0.14.7.0.255', value: 50, decimals: 2, unit: 'Hz' }),
+        r({ signal_alias: 'clock', value: 1764072180000, raw: '07EA0B19030E0300FF800000' }),
+        r({ signal_alias: 'p', value: 12.345, decimals: 1 }),
+      ],
+      { labels },
+    );
+    const rows = parseCsv(text);
+    expect(rows[1]).toEqual(['2026-11-25T14:03:00.000+02:00', 'm1', 'Incomer, north', 'ELG1234567890', 'f', 'Frequency', '1.0.14.7.0.255', '50.00', 'Hz', 'good', '', '']);
+    expect(rows[2]![11]).toBe('07EA0B19030E0300FF800000');
+    // More digits than the decimals say: nothing is rounded away.
+    expect(rows[3]![7]).toBe('12.345');
+  });
+
+  it('for comma decimal spreadsheets: BOM, ";" between cells and a decimal comma', async () => {
+    const text = await csv([r({ value: 50, decimals: 2, device_alias: 'a;b' }), r({ value: -0.5 })], { bom: true, separator: ';' });
+    expect(text.startsWith('\uFEFFts;device_alias;device_name;')).toBe(true);
+    const lines = text.slice(1).split('\r\n');
+    expect(lines[1]).toBe('2026-11-25T14:03:00.000+02:00;"a;b";;;e;;;50,00;;good;;');
+    expect(lines[2]).toBe('2026-11-25T14:03:00.000+02:00;m1;;;e;;;-0,5;;good;;');
+  });
+
+  it('keeps the decimals of any number exactly (property)', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: -1e9, max: 1e9 }), fc.integer({ min: 0, max: 6 }), (units, decimals) => {
+        const value = units / 10 ** decimals;
+        const cell = valueCell(value, ',', decimals);
+        expect(Number(cell)).toBe(value);
+        // 50 with a scaler of -2 is 50.00: exactly the meter's decimals, trailing zeros kept.
+        expect(cell.split('.')[1]?.length ?? 0).toBe(decimals);
+        expect(valueCell(value, ';', decimals)).toBe(cell.replace('.', ','));
+      }),
+      { numRuns: 300 },
     );
   });
 
@@ -74,8 +125,8 @@ describe('readings CSV', () => {
     ];
     const rows = parseCsv(await csv(readings));
     expect(rows[0]).toEqual([...READING_CSV_COLUMNS]);
-    expect(rows[1]).toEqual(['2026-11-25T14:03:00.000+02:00', 'meter, "north"', 'line1\r\nline2', '', 'a "quoted", text', '°C', 'good', '']);
-    expect(rows[2]).toEqual(['2026-11-25T14:03:00.000+02:00', "'=cmd|x", "'-p", '', '-3.25', 'm³', 'good', '']);
+    expect(rows[1]).toEqual(['2026-11-25T14:03:00.000+02:00', 'meter, "north"', '', '', 'line1\r\nline2', '', '', 'a "quoted", text', '°C', 'good', '', '']);
+    expect(rows[2]).toEqual(['2026-11-25T14:03:00.000+02:00', "'=cmd|x", '', '', "'-p", '', '', '-3.25', 'm³', 'good', '', '']);
   });
 
   it('round-trips arbitrary text and numbers (property)', async () => {
@@ -90,11 +141,11 @@ describe('readings CSV', () => {
           expect(rows).toHaveLength(readings.length + 1);
           readings.forEach((reading, i) => {
             const row = rows[i + 1];
-            expect(row).toHaveLength(8);
+            expect(row).toHaveLength(READING_CSV_COLUMNS.length);
             const unneutralise = (s: string): string => (/^'[=+\-@\t\r']/.test(s) ? s.slice(1) : s);
             expect(unneutralise(row[1])).toBe(reading.device_alias);
-            if (typeof reading.value === 'number') expect(Number(row[4])).toBe(reading.value === 0 ? 0 : reading.value);
-            else expect(unneutralise(row[4])).toBe(reading.value);
+            if (typeof reading.value === 'number') expect(Number(row[7])).toBe(reading.value === 0 ? 0 : reading.value);
+            else expect(unneutralise(row[7])).toBe(reading.value);
           });
         },
       ),

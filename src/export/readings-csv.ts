@@ -1,9 +1,24 @@
 import type { Reading } from '../core/reading';
 import { DEFAULT_CHUNK_CHARS, encodeInChunks, toReadableStream } from './chunking';
-import { CRLF, textCell, valueCell } from './csv-cells';
+import { CRLF, textCell, valueCell, type CsvSeparator } from './csv-cells';
 import { formatIsoWithOffset, resolveTimeZone } from './iso-time';
+import { NO_LABELS, type ReadingLabels } from './reading-labels';
 
-export const READING_CSV_COLUMNS = ['ts', 'device_alias', 'signal_alias', 'address', 'value', 'unit', 'quality', 'error'] as const;
+/** Aliases for programs, names for people, identity and address to tell meters and registers apart. */
+export const READING_CSV_COLUMNS = [
+  'ts',
+  'device_alias',
+  'device_name',
+  'meter_id',
+  'signal_alias',
+  'signal_name',
+  'address',
+  'value',
+  'unit',
+  'quality',
+  'error',
+  'raw',
+] as const;
 
 export interface CsvOptions {
   /** IANA zone for the timestamps' offset; default: the local zone. */
@@ -12,6 +27,10 @@ export interface CsvOptions {
   header?: boolean;
   /** Start with a UTF-8 byte order mark, which old Excel needs to read UTF-8 (default false). */
   bom?: boolean;
+  /** `,` (RFC 4180, default) or `;` with decimal commas, for spreadsheets in a comma decimal locale. */
+  separator?: CsvSeparator;
+  /** Device and signal names and the meter's identity; default: none (the columns stay empty). */
+  labels?: ReadingLabels;
   /** Approximate characters per emitted chunk (default 64 Ki). */
   chunkChars?: number;
 }
@@ -19,17 +38,24 @@ export interface CsvOptions {
 export type ReadingSource = AsyncIterable<Reading> | Iterable<Reading>;
 
 /** One CSV record, CRLF included. */
-export function readingCsvRecord(r: Reading, timeZone: string): string {
+export function readingCsvRecord(r: Reading, timeZone: string, separator: CsvSeparator = ',', labels: ReadingLabels = NO_LABELS): string {
+  const l = labels.of(r);
+  const t = (s: string | undefined) => textCell(s, separator);
   return (
-    (Number.isFinite(r.ts) ? formatIsoWithOffset(r.ts, timeZone) : '') +
-    ',' + textCell(r.device_alias) +
-    ',' + textCell(r.signal_alias) +
-    ',' + textCell(r.address) +
-    ',' + valueCell(r.value) +
-    ',' + textCell(r.unit) +
-    ',' + textCell(r.quality) +
-    ',' + textCell(r.error) +
-    CRLF
+    [
+      Number.isFinite(r.ts) ? formatIsoWithOffset(r.ts, timeZone) : '',
+      t(r.device_alias),
+      t(l.device_name),
+      t(l.meter_id),
+      t(r.signal_alias),
+      t(l.signal_name),
+      t(r.address),
+      valueCell(r.value, separator, r.decimals),
+      t(r.unit),
+      t(r.quality),
+      t(r.error),
+      t(r.raw),
+    ].join(separator) + CRLF
   );
 }
 
@@ -37,8 +63,10 @@ export function readingCsvRecord(r: Reading, timeZone: string): string {
 export function encodeReadingsCsv(readings: ReadingSource, options: CsvOptions = {}): AsyncGenerator<string, void, undefined> {
   // Resolved here, not lazily: a bad zone name fails before the first byte is written.
   const timeZone = resolveTimeZone(options.timeZone);
-  const head = (options.bom ? '\uFEFF' : '') + ((options.header ?? true) ? READING_CSV_COLUMNS.join(',') + CRLF : '');
-  return encodeInChunks(readings, (r) => readingCsvRecord(r, timeZone), head, () => '', options.chunkChars ?? DEFAULT_CHUNK_CHARS);
+  const separator = options.separator ?? ',';
+  const labels = options.labels ?? NO_LABELS;
+  const head = (options.bom ? '\uFEFF' : '') + ((options.header ?? true) ? READING_CSV_COLUMNS.join(separator) + CRLF : '');
+  return encodeInChunks(readings, (r) => readingCsvRecord(r, timeZone, separator, labels), head, () => '', options.chunkChars ?? DEFAULT_CHUNK_CHARS);
 }
 
 export function readingsCsvStream(readings: ReadingSource, options: CsvOptions = {}): ReadableStream<Uint8Array> {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Reading } from '../core/reading';
 import { collectText } from './chunking';
+import { labelsFromConfigs } from './reading-labels';
 import { encodeReadingsJson, encodeReadingsJsonLines, readingsJsonStream } from './readings-json';
 
 const ZONE = 'Europe/Vilnius';
@@ -26,6 +27,16 @@ describe('JSON export', () => {
       { ts: '2026-11-25T14:03:00.000+02:00', device_alias: 'm1', signal_alias: 'e', value: null, quality: 'bad', error: 'TIMEOUT' },
     ]);
     expect(Object.keys(parsed[0])).toEqual(['ts', 'device_alias', 'signal_alias', 'address', 'value', 'unit', 'quality']);
+  });
+
+  it('adds names, meter identity, decimals and raw in a fixed place, and leaves out what is unknown', async () => {
+    const labels = labelsFromConfigs([{ devices: [{ device_alias: 'm1', name: 'Incomer', serial_number: 12345678 }], signals: [{ device_alias: 'm1', signal_alias: 'e', signal_name: 'Frequency' }] }]);
+    const text = await collectText(encodeReadingsJson([r({ value: 50, decimals: 2, unit: 'Hz', raw: '5000' }), r({ device_alias: 'x', value: 'abc', decimals: 2 })], { timeZone: ZONE, labels }));
+    const [a, b] = JSON.parse(text) as Record<string, unknown>[];
+    expect(Object.keys(a!)).toEqual(['ts', 'device_alias', 'device_name', 'meter_id', 'signal_alias', 'signal_name', 'value', 'decimals', 'unit', 'quality', 'raw']);
+    expect(a).toMatchObject({ device_name: 'Incomer', meter_id: '12345678', signal_name: 'Frequency', value: 50, decimals: 2, raw: '5000' });
+    // A text value has no decimals, and a device the configurations do not know has no names.
+    expect(Object.keys(b!)).toEqual(['ts', 'device_alias', 'signal_alias', 'value', 'quality']);
   });
 
   it('an empty export is still valid JSON', async () => {

@@ -1,7 +1,20 @@
 import { describe, expect, it, vi } from 'vitest';
 import { MeterError } from '../core/errors';
 import { toReadableStream } from './chunking';
-import { saveStream, type SaveEnvironment } from './save-file';
+import { MIME } from './file-names';
+import { pickerAcceptType, saveStream, type SaveEnvironment } from './save-file';
+
+/** What Chromium checks before it opens a save dialog: each accept key a bare type/subtype. */
+function chromiumLikePicker(written: Uint8Array[]) {
+  return vi.fn(async (options?: { types?: { accept: Record<string, string[]> }[] }) => {
+    for (const t of options?.types ?? []) {
+      for (const key of Object.keys(t.accept)) {
+        if (!/^[\w.+-]+\/[\w.+-]+$/.test(key)) throw new TypeError(`Failed to execute 'showSaveFilePicker' on 'Window': Invalid type: ${key}`);
+      }
+    }
+    return { createWritable: async () => new WritableStream<Uint8Array>({ write: (c) => void written.push(c) }) };
+  });
+}
 
 function source(): ReadableStream<Uint8Array> {
   return toReadableStream(['a,b\r\n', '1,2\r\n']);
@@ -29,6 +42,23 @@ describe('saveStream', () => {
     expect(outcome).toBe('saved');
     expect(picker).toHaveBeenCalledWith({ suggestedName: 'readings.csv', types: [{ accept: { 'text/csv': ['.csv'] } }] });
     expect(new TextDecoder().decode(Buffer.concat(written))).toBe('a,b\r\n1,2\r\n');
+  });
+
+  it('gives the picker bare MIME types for every export format, as Chromium requires', async () => {
+    for (const [format, mime] of Object.entries(MIME)) {
+      const written: Uint8Array[] = [];
+      const picker = chromiumLikePicker(written);
+      expect(await saveStream(source(), `x.${format}`, mime, { showSaveFilePicker: picker })).toBe('saved');
+      expect(Object.keys(picker.mock.calls[0][0]!.types![0].accept)).toEqual([mime]);
+    }
+    // The type that broke Chrome and Edge: its parameters are dropped for the picker.
+    expect(pickerAcceptType('text/csv;charset=utf-8')).toBe('text/csv');
+    expect(() => pickerAcceptType('csv')).toThrow(MeterError);
+  });
+
+  it('the Chromium-like check itself refuses the old text/csv;charset=utf-8 key', async () => {
+    const picker = chromiumLikePicker([]);
+    await expect(picker({ types: [{ accept: { 'text/csv;charset=utf-8': ['.csv'] } }] })).rejects.toThrow(/Invalid type/);
   });
 
   it('reports a cancelled picker as cancelled, not as an error', async () => {

@@ -44,6 +44,19 @@ function isAbort(e: unknown): boolean {
   return typeof e === 'object' && e !== null && (e as { name?: unknown }).name === 'AbortError';
 }
 
+/**
+ * The picker's `accept` keys must be a bare type/subtype: Chromium rejects parameters such as
+ * `;charset=utf-8` with a TypeError before any dialog opens. Anything else is refused here as well,
+ * so a bad type fails in unit tests too, not only in a real browser.
+ */
+export function pickerAcceptType(mime: string): string {
+  const essence = mime.split(';')[0].trim().toLowerCase();
+  if (!/^[a-z0-9][a-z0-9!#$&^_.+-]*\/[a-z0-9][a-z0-9!#$&^_.+-]*$/.test(essence)) {
+    throw new MeterError('UNSUPPORTED', `"${mime}" is not a MIME type the save dialog accepts.`);
+  }
+  return essence;
+}
+
 function extensionOf(name: string): string | undefined {
   const m = /\.[A-Za-z0-9]{1,8}$/.exec(name);
   return m ? m[0].toLowerCase() : undefined;
@@ -64,11 +77,12 @@ export async function saveStream(
       const ext = extensionOf(suggestedName);
       handle = await env.showSaveFilePicker({
         suggestedName,
-        types: ext ? [{ accept: { [mime]: [ext] } }] : undefined,
+        types: ext ? [{ accept: { [pickerAcceptType(mime)]: [ext] } }] : undefined,
       });
     } catch (e) {
       await stream.cancel().catch(() => undefined);
       if (isAbort(e)) return 'cancelled';
+      if (e instanceof MeterError) throw e;
       throw toStorageError(e, `choosing where to save ${suggestedName}`);
     }
     try {

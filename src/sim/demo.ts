@@ -56,7 +56,6 @@ export function demoConfig(): unknown {
         client_address: '0x10',
         physical_address: 17,
         logical_address: 1,
-        address_size: 2,
         scan_rate_ms: 10000,
       },
       {
@@ -177,7 +176,10 @@ export function openDemoLink(port: string, clock: Clock): Link {
     return pair.client;
   }
   const pair = createSerialPair(clock, { line: LINE_9600_8N1 });
-  const model = createDemoDlmsModel({ epochMs: now });
+  // The demo keeps CET like most meters in the field (date-times carry deviation -60), and lost power
+  // for 1 h 15 min two days ago: the load profile of the last week shows the missing intervals.
+  const outageStart = Math.floor((now - 50 * 3_600_000) / 900_000) * 900_000;
+  const model = createDemoDlmsModel({ epochMs: now, utcOffsetMinutes: 60, profileOutages: [{ fromMs: outageStart, toMs: outageStart + 75 * 60_000 }] });
   if (name === 'DEMO-GAMA') {
     const meter = new SimDlmsMeter(clock, { referencing: 'SN', model, lowPassword: DEMO_GAMA_PASSWORD });
     meter.serveHdlc(pair.meter, { address: serverAddressFromSerial(DEMO_GAMA_ID), uaParameters: false }).done.catch(() => undefined);
@@ -186,7 +188,8 @@ export function openDemoLink(port: string, clock: Clock): Link {
   const meter = new SimDlmsMeter(clock, { referencing: 'LN', model });
   meter
     .serveHdlc(pair.meter, {
-      address: serverAddress({ logical: 1, physical: 17, size: 2 }),
+      // address_size 1 (the default) still needs the 2-byte form for logical 1: the same bytes as before.
+      address: serverAddress({ logical: 1, physical: 17, size: 1 }),
       supported: { windowRx: 7, windowTx: 7, maxInfoRx: 512, maxInfoTx: 512 },
     })
     .done.catch(() => undefined);

@@ -1,4 +1,8 @@
-import { wrap, type DBSchema, type IDBPDatabase, type IDBPTransaction, type StoreNames } from 'idb';
+/**
+ * The app's IndexedDB store (MeterStore): configurations, readings (reading-table.ts), profiles,
+ * events, the trace and settings. The database itself and the transaction helpers are in meter-db.ts.
+ */
+import type { IDBPDatabase } from 'idb';
 import { MeterError } from '../core/errors';
 import type { Reading } from '../core/reading';
 import type {
@@ -17,25 +21,11 @@ import type {
   TraceQuery,
   TraceRecord,
 } from './records';
-import { INDEX, STORE, UPGRADE_STEPS, runUpgradeSteps, type UpgradeStep } from './schema';
-import { isQuotaError, toStorageError } from './storage-errors';
-import { planReadingScan, type ReadingIndexName, type ReadingScanPlan } from './reading-plan';
+import { defaultStorage, inWriteTx, noop, openDatabase, plural, readOr, stripId, type MeterDB, type StorageManagerLike } from './meter-db';
+import { ReadingTable } from './reading-table';
+import { INDEX, STORE, UPGRADE_STEPS, type UpgradeStep } from './schema';
 
-export interface MeterDB extends DBSchema {
-  configs: { key: string; value: StoredConfig };
-  readings: {
-    key: number;
-    value: StoredReading;
-    indexes: { by_device: string; by_device_ts: [string, number]; by_device_signal_ts: [string, string, number]; by_ts: number };
-  };
-  profiles: { key: number; value: ProfileRecord; indexes: { by_device: string; by_readAt: number } };
-  events: { key: number; value: EventRecord; indexes: { by_ts: number; by_device_ts: [string, number] } };
-  traces: { key: number; value: TraceRecord; indexes: { by_ts: number } };
-  settings: { key: string; value: unknown };
-}
-
-/** The part of navigator.storage the store uses; injectable because Node has none. */
-export type StorageManagerLike = Pick<StorageManager, 'persist' | 'persisted' | 'estimate'>;
+export type { MeterDB, StorageManagerLike } from './meter-db';
 
 export interface OpenMeterStoreOptions {
   /** Defaults to globalThis.indexedDB. Tests pass a fresh fake-indexeddb factory for isolation. */
@@ -89,64 +79,20 @@ export interface MeterStore {
   close(): void;
 }
 
-type AnyStore = StoreNames<MeterDB>;
-type WriteTx<N extends AnyStore> = IDBPTransaction<MeterDB, [N], 'readwrite'>;
-
-const noop = (): void => undefined;
-
-function abortQuietly(tx: { abort(): void }): void {
-  try {
-    tx.abort();
-  } catch {
-    // Already committed or aborted: nothing left to undo.
-  }
-}
-
-/**
- * Run `work` inside `tx` and wait for the commit. Any failure aborts the transaction, so a
- * half-written poll never stays behind, and is turned into a typed MeterError.
- */
-async function inWriteTx<N extends AnyStore, T>(
-  tx: WriteTx<N>,
-  what: string,
-  work: (tx: WriteTx<N>) => T | Promise<T>,
-): Promise<T> {
-  const done = tx.done;
-  done.catch(noop); // observed below; this only keeps an early abort from being "unhandled"
-  try {
-    const result = await work(tx);
-    await done;
-    return result;
-  } catch (e) {
-    abortQuietly(tx);
-    await done.catch(noop);
-    // A quota failure often shows only on the transaction (the request error is generic or absent).
-    const txError = tx.error;
-    throw toStorageError(isQuotaError(txError) ? txError : e, what);
-  }
-}
-
-function stripId<T extends object>(value: T): T {
-  if (!('id' in value)) return value;
-  const copy = { ...value } as Record<string, unknown>;
-  delete copy.id;
-  return copy as T;
-}
-
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`;
-}
-
 class IdbMeterStore implements MeterStore {
   private persistOnce: Promise<void> | undefined;
 
+  private readonly readings: ReadingTable;
+
   constructor(
     private readonly db: IDBPDatabase<MeterDB>,
-    private readonly factory: IDBFactory,
+    factory: IDBFactory,
     private readonly storage: StorageManagerLike | null,
     private readonly traceCap: number,
-    private readonly pageSize: number,
-  ) {}
+    pageSize: number,
+  ) {
+    this.readings = new ReadingTable(db, factory, pageSize, () => this.afterFirstSave());
+  }
 
   // ---- configs ----
 
@@ -179,138 +125,23 @@ class IdbMeterStore implements MeterStore {
   // ---- readings ----
 
   async addReadings(readings: readonly Reading[]): Promise<void> {
-    if (readings.length === 0) return;
-    // A reading without a finite ts or string aliases would be stored but missing from the indexes,
-    // i.e. invisible to every query and export: refuse the poll up front instead.
-    readings.forEach((r, i) => {
-      if (!Number.isFinite(r.ts) || typeof r.device_alias !== 'string' || typeof r.signal_alias !== 'string') {
-        throw new MeterError('STORAGE', `Reading ${i} of the poll has no valid ts/device_alias/signal_alias; nothing was saved.`);
-      }
-    });
-    const tx = this.db.transaction(STORE.readings, 'readwrite', { durability: 'strict' });
-    await inWriteTx(tx, `saving ${plural(readings.length, 'reading')}`, (t) => {
-      for (const r of readings) {
-        // The request's own rejection is reported through tx.done; this only silences the duplicate.
-        t.store.add(stripId(r) as StoredReading).catch(noop);
-      }
-    });
-    this.afterFirstSave();
+    return this.readings.add(readings);
   }
 
   async queryReadings(query: ReadingQuery = {}): Promise<StoredReading[]> {
-    const out: StoredReading[] = [];
-    for await (const r of this.iterateReadings(query)) out.push(r);
-    return out;
+    return this.readings.query(query);
   }
 
-  async *iterateReadings(filter: ReadingQuery = {}): AsyncGenerator<StoredReading, void, undefined> {
-    const plan = planReadingScan(filter);
-    if (!plan) return;
-    const limit = filter.limit ?? Infinity;
-    if (!(limit > 0)) return;
-    const pages = filter.newestFirst ? this.pagesBackward(plan) : this.pagesForward(plan);
-    let remaining = limit;
-    for await (const page of pages) {
-      // Each page's transaction is over before anything is yielded: a slow consumer (a file being
-      // written) would otherwise let the transaction expire under the cursor.
-      for (const r of page) {
-        if (plan.post && !plan.post(r)) continue;
-        yield r;
-        if (--remaining <= 0) return;
-      }
-    }
-  }
-
-  /**
-   * Oldest first with getAll(range, count): one request a page instead of one a record, which is far
-   * cheaper in browsers (and in fake-indexeddb, whose cursors rescan on every step). Records sharing
-   * the last index key (one poll shares a ts) are told apart by primary key.
-   */
-  private async *pagesForward(plan: ReadingScanPlan): AsyncGenerator<StoredReading[], void, undefined> {
-    const keyOf = indexKeyOf(plan.index);
-    let last: { key: IDBValidKey; primaryKey: number } | undefined;
-    let seenAtLastKey = 0;
-    for (;;) {
-      const want = this.pageSize + seenAtLastKey;
-      let batch: StoredReading[];
-      try {
-        batch = await this.db.getAllFromIndex(STORE.readings, plan.index, resumeRange(plan, last, 'next') ?? undefined, want);
-      } catch (e) {
-        throw toStorageError(e, 'reading stored readings');
-      }
-      const page = last ? batch.filter((r) => !this.alreadySeen(keyOf(r), r.id, last!, 'next')) : batch;
-      if (page.length > 0) {
-        const tail = page[page.length - 1];
-        const tailKey = keyOf(tail);
-        const run = countTrailingRun(page, (r) => this.factory.cmp(keyOf(r), tailKey) === 0);
-        seenAtLastKey = last && this.factory.cmp(last.key, tailKey) === 0 ? seenAtLastKey + run : run;
-        last = { key: tailKey, primaryKey: tail.id };
-        yield page;
-      }
-      if (batch.length < want) return;
-    }
-  }
-
-  /** Newest first: getAll has no direction, so this walks a cursor backwards, a page a transaction. */
-  private async *pagesBackward(plan: ReadingScanPlan): AsyncGenerator<StoredReading[], void, undefined> {
-    let last: { key: IDBValidKey; primaryKey: number } | undefined;
-    for (;;) {
-      const page: StoredReading[] = [];
-      let exhausted = false;
-      try {
-        const tx = this.db.transaction(STORE.readings, 'readonly');
-        let cursor = await tx.store.index(plan.index).openCursor(resumeRange(plan, last, 'prev'), 'prev');
-        while (cursor && last && this.alreadySeen(cursor.key, cursor.primaryKey, last, 'prev')) cursor = await cursor.continue();
-        while (cursor && page.length < this.pageSize) {
-          page.push(cursor.value);
-          last = { key: cursor.key, primaryKey: cursor.primaryKey };
-          cursor = await cursor.continue();
-        }
-        exhausted = cursor === null;
-        await tx.done;
-      } catch (e) {
-        throw toStorageError(e, 'reading stored readings');
-      }
-      if (page.length > 0) yield page;
-      if (exhausted) return;
-    }
-  }
-
-  private alreadySeen(key: IDBValidKey, primaryKey: number, last: { key: IDBValidKey; primaryKey: number }, dir: 'next' | 'prev'): boolean {
-    const c = this.factory.cmp(key, last.key);
-    if (c !== 0) return dir === 'next' ? c < 0 : c > 0;
-    return dir === 'next' ? primaryKey <= last.primaryKey : primaryKey >= last.primaryKey;
+  iterateReadings(filter: ReadingQuery = {}): AsyncGenerator<StoredReading, void, undefined> {
+    return this.readings.iterate(filter);
   }
 
   async countReadings(filter: ReadingFilter = {}): Promise<number> {
-    const plan = planReadingScan(filter);
-    if (!plan) return 0;
-    if (!plan.post) {
-      return this.read('counting readings', () =>
-        this.db.countFromIndex(STORE.readings, plan.index, plan.range ?? undefined),
-      );
-    }
-    let n = 0;
-    for await (const _ of this.iterateReadings(filter)) n++;
-    return n;
+    return this.readings.count(filter);
   }
 
   async deleteReadings(filter: ReadingFilter = {}): Promise<number> {
-    const plan = planReadingScan(filter);
-    if (!plan) return 0;
-    const tx = this.db.transaction(STORE.readings, 'readwrite');
-    return inWriteTx(tx, 'deleting readings', async (t) => {
-      let n = 0;
-      let cursor = await t.store.index(plan.index).openCursor(plan.range ?? undefined);
-      while (cursor) {
-        if (!plan.post || plan.post(cursor.value)) {
-          cursor.delete().catch(noop);
-          n++;
-        }
-        cursor = await cursor.continue();
-      }
-      return n;
-    });
+    return this.readings.delete(filter);
   }
 
   // ---- profiles ----
@@ -469,49 +300,9 @@ class IdbMeterStore implements MeterStore {
     })().catch(noop);
   }
 
-  private async read<T>(what: string, fn: () => Promise<T>): Promise<T> {
-    try {
-      return await fn();
-    } catch (e) {
-      throw toStorageError(e, what);
-    }
+  private read<T>(what: string, fn: () => Promise<T>): Promise<T> {
+    return readOr(what, fn);
   }
-}
-
-/** Range for the next page: starts at the last key seen (inclusive; ties are skipped by primary key). */
-function resumeRange(
-  plan: ReadingScanPlan,
-  last: { key: IDBValidKey } | undefined,
-  direction: IDBCursorDirection,
-): IDBKeyRange | null {
-  if (!last) return plan.range;
-  const r = plan.range;
-  if (direction === 'next') {
-    return r && r.upper !== undefined ? IDBKeyRange.bound(last.key, r.upper, false, r.upperOpen) : IDBKeyRange.lowerBound(last.key);
-  }
-  return r && r.lower !== undefined ? IDBKeyRange.bound(r.lower, last.key, r.lowerOpen, false) : IDBKeyRange.upperBound(last.key);
-}
-
-function indexKeyOf(index: ReadingIndexName): (r: StoredReading) => IDBValidKey {
-  switch (index) {
-    case INDEX.readingsByDeviceSignalTs:
-      return (r) => [r.device_alias, r.signal_alias, r.ts];
-    case INDEX.readingsByDeviceTs:
-      return (r) => [r.device_alias, r.ts];
-    case INDEX.readingsByTs:
-      return (r) => r.ts;
-  }
-}
-
-function countTrailingRun<T>(items: readonly T[], same: (item: T) => boolean): number {
-  let n = 0;
-  for (let i = items.length - 1; i >= 0 && same(items[i]); i--) n++;
-  return n;
-}
-
-function defaultStorage(): StorageManagerLike | null {
-  const nav = (globalThis as { navigator?: { storage?: StorageManagerLike } }).navigator;
-  return nav?.storage && typeof nav.storage.persist === 'function' ? nav.storage : null;
 }
 
 /** Open (creating or upgrading as needed) the MeterScope database. */
@@ -529,30 +320,3 @@ export async function openMeterStore(dbName = 'meterscope', options: OpenMeterSt
   );
 }
 
-/** idb's openDB always uses the global factory; this is the same dance with an injected one. */
-async function openDatabase(factory: IDBFactory, name: string, steps: readonly UpgradeStep[]): Promise<IDBPDatabase<MeterDB>> {
-  let upgradeError: unknown;
-  try {
-    const request = factory.open(name, steps.length);
-    request.addEventListener('upgradeneeded', (event) => {
-      const tx = request.transaction;
-      if (!tx) return;
-      try {
-        runUpgradeSteps(steps, request.result, tx, event.oldVersion, event.newVersion ?? steps.length);
-      } catch (e) {
-        upgradeError = e;
-        abortQuietly(tx);
-      }
-    });
-    const db = (await wrap(request)) as unknown as IDBPDatabase<MeterDB>;
-    // Another tab with a newer app wants to upgrade: step aside instead of blocking it forever.
-    db.addEventListener('versionchange', () => db.close());
-    return db;
-  } catch (e) {
-    const cause = upgradeError ?? e;
-    if ((cause as { name?: unknown } | null)?.name === 'VersionError') {
-      throw new MeterError('STORAGE', `The database "${name}" was written by a newer MeterScope; reload to update the app.`, { cause });
-    }
-    throw toStorageError(cause, `opening the database "${name}"`);
-  }
-}

@@ -25,9 +25,9 @@ function dbVersion(factory: IDBFactory, name: string): Promise<number> {
 }
 
 describe('schema', () => {
-  it('is version 1 with one step per version', () => {
+  it('is version 2 with one step per version', () => {
     expect(SCHEMA_VERSION).toBe(UPGRADE_STEPS.length);
-    expect(SCHEMA_VERSION).toBe(1);
+    expect(SCHEMA_VERSION).toBe(2);
   });
 
   it('creates every store on a fresh database', async () => {
@@ -41,7 +41,7 @@ describe('schema', () => {
         req.result.close();
       };
     });
-    expect(names.sort()).toEqual(['configs', 'events', 'profiles', 'readings', 'settings', 'traces']);
+    expect(names.sort()).toEqual(['configs', 'events', 'meter_knowledge', 'profiles', 'readings', 'settings', 'traces']);
   });
 
   it('upgrading an existing v1 database by an appended step keeps its data', async () => {
@@ -93,7 +93,7 @@ describe('schema', () => {
     const err = await openMeterStore('broken', { factory, storage: null, upgradeSteps: [...UPGRADE_STEPS, boom] }).catch((e: unknown) => e);
     expect((err as MeterError).code).toBe('STORAGE');
     expect((err as MeterError).message).toContain('step failed');
-    expect(await dbVersion(factory, 'broken')).toBe(1);
+    expect(await dbVersion(factory, 'broken')).toBe(SCHEMA_VERSION);
     const again = await openMeterStore('broken', { factory, storage: null });
     expect(await again.getSetting('keep')).toBe('me');
     again.close();

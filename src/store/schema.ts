@@ -11,6 +11,8 @@ export const STORE = {
   events: 'events',
   traces: 'traces',
   settings: 'settings',
+  /** What the DLMS reader learnt per meter (classes, scalers, list behaviour), keyed by the meter key. */
+  meterKnowledge: 'meter_knowledge',
 } as const;
 
 export const INDEX = {
@@ -54,7 +56,12 @@ const v1: UpgradeStep = (db) => {
   db.createObjectStore(STORE.settings);
 };
 
-export const UPGRADE_STEPS: readonly UpgradeStep[] = [v1];
+const v2: UpgradeStep = (db) => {
+  // Out-of-line keys: the meter key (port / address), the value the reader's serialised knowledge.
+  db.createObjectStore(STORE.meterKnowledge);
+};
+
+export const UPGRADE_STEPS: readonly UpgradeStep[] = [v1, v2];
 
 export const SCHEMA_VERSION = UPGRADE_STEPS.length;
 

@@ -53,8 +53,12 @@ class EngineMonitor extends EventTarget {
   readonly session: Reading[] = [];
   /** Keys of `session`: a reading arrives twice (event and readOnce answer) in either order. */
   private readonly sessionKeys = new Set<string>();
-  /** The configuration the UI last loaded into the engine (the worker does not hand it back). */
+  /** The configuration the UI last loaded into the engine (or the worker restored after a reload). */
   loaded: { name: string; raw: string } | undefined;
+  /** Set when `loaded` came back from the previous visit rather than from a click on this page. */
+  restored = false;
+  /** The last read's summary ("Read 26 value(s) in 4.1 s..."): kept here so it outlives the Read page. */
+  readSummary = '';
   /** Readings shown but not stored (STORAGE_FULL...). Separate from `error`: the engine still works. */
   storageWarning: string | undefined;
   error: string | undefined;
@@ -73,8 +77,23 @@ class EngineMonitor extends EventTarget {
     const engine = getEngine();
     engine
       .subscribe(proxy((e: EngineEvent) => this.onEvent(e)))
+      .then(() => this.restore())
       .then(() => this.refresh())
       .catch((e: unknown) => this.fail(e instanceof Error ? e.message : String(e)));
+  }
+
+  /** After a reload the worker loads the configuration of the last visit again; the page learns which. */
+  private async restore(): Promise<void> {
+    const last = await getEngine().restoreConfig();
+    if (!last || !last.result.ok || this.loaded) return;
+    this.loaded = { name: last.name, raw: last.text };
+    this.restored = true;
+    this.changed();
+  }
+
+  setReadSummary(text: string): void {
+    this.readSummary = text;
+    this.changed();
   }
 
   async refresh(): Promise<EngineStatus> {
@@ -91,9 +110,11 @@ class EngineMonitor extends EventTarget {
 
   /** Load a configuration into the engine and remember it, so pages can append signals to it. */
   async loadConfiguration(name: string, raw: string): Promise<LoadResult> {
-    const result = await getEngine().loadConfig(JSON.parse(raw));
+    // Remembered by the worker, so a reload finds it loaded again.
+    const result = await getEngine().loadConfig(JSON.parse(raw), { name, text: raw });
     if (result.ok) {
       this.loaded = { name, raw };
+      this.restored = false;
       this.progress.clear();
       this.busySince.clear();
     }

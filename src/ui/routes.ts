@@ -73,16 +73,13 @@ export const ROUTES: readonly Route[] = [
   },
 ];
 
-export const DEFAULT_ROUTE: RouteId = 'meters';
+/** The app opens on Read: connecting a probe (or the demo) is the first thing a technician does. */
+export const DEFAULT_ROUTE: RouteId = 'read';
 
 /** The pages listed in the navigation. */
 export const NAV_ROUTES: readonly Route[] = ROUTES.filter((r) => !r.parent);
 
-/** `#/objects?device=demo_dlms` -> { device: 'demo_dlms' }. */
-export function hashParams(hash: string): URLSearchParams {
-  const q = hash.indexOf('?');
-  return new URLSearchParams(q < 0 ? '' : hash.slice(q + 1));
-}
+export { hashParams } from './hash-params';
 
 /** `#/history?device=x` -> route `history`; unknown hashes fall back to the default page. */
 export function routeFromHash(hash: string): Route {

@@ -8,8 +8,10 @@ import type { Reading } from '../core/reading';
 import type { DeviceState } from '../engine/types';
 import type { TraceLine } from '../core/logger';
 import type { ConfigIssue, ValidationResult } from '../config/types';
+import type { ViewNode } from '../protocols/cosem/attribute-view';
+import type { WorkspaceApi } from './workspace-api';
 
-export type { ConfigIssue, TraceLine, ValidationResult };
+export type { ConfigIssue, TraceLine, ValidationResult, ViewNode };
 /** A decoded frame of a trace line (TraceLine.decoded), as the worker builds it. */
 export type { DecodedNode } from './trace/tree';
 
@@ -27,6 +29,8 @@ export interface DeviceStatus {
   protocol: string;
   state: DeviceState;
   detail?: string;
+  /** A note about the meter from the engine (see engine DeviceStatus.note). */
+  note?: string;
 }
 
 /** `empty`: no configuration loaded; `loaded`: configuration accepted, not polling; `running`: started. */
@@ -71,6 +75,8 @@ export interface AttributeValue {
   unit?: string;
   /** A readable rendering of the whole A-XDR value (type and content). */
   text: string;
+  /** The value decoded by its class definition (src/protocols/cosem/attribute-view.ts), for the object browser. */
+  view?: ViewNode;
 }
 
 export interface ProfileRequest {
@@ -85,7 +91,8 @@ export interface ProfileResult {
   device_alias: string;
   address: string;
   name: string;
-  columns: { name: string; unit: string }[];
+  /** `address`: the captured object's OBIS (DLMS) or the channel's data-set address (IEC 62056-21). */
+  columns: { name: string; unit: string; address?: string }[];
   /** ts epoch ms (null when the meter gave none), one value per column. */
   rows: { ts: number | null; values: (number | string | boolean | null)[] }[];
   /** The stored profile's id in IndexedDB (profiles are committed before they are returned). */
@@ -96,7 +103,8 @@ export type EngineListener = (event: EngineEvent) => void;
 
 export type LoadResult = { ok: true; deviceCount: number; signalCount: number } | { ok: false; errors: ConfigIssue[] };
 
-export interface EngineApi {
+/** The configuration editor's document lives in the worker too: see workspace-api.ts. */
+export interface EngineApi extends WorkspaceApi {
   /** Liveness check; resolves with a short identification string. */
   ping(): Promise<string>;
   /** Parse and validate configuration text; every error comes back at once, each with its JSON path. */
@@ -110,7 +118,12 @@ export interface EngineApi {
    * Replace the engine's configuration (stopping it first if it runs). A configuration with errors
    * is refused: the errors come back and the previous state is kept.
    */
-  loadConfig(raw: unknown): Promise<LoadResult>;
+  loadConfig(raw: unknown, remember?: { name: string; text: string }): Promise<LoadResult>;
+  /**
+   * After a reload: the configuration loaded last (remembered by `loadConfig(raw, remember)`), loaded
+   * again if this worker has none yet. Undefined when nothing was remembered.
+   */
+  restoreConfig(): Promise<{ name: string; text: string; result: LoadResult } | undefined>;
   /** Start every enabled device of the loaded configuration. Rejects (CONFIG_INVALID) when none is loaded. */
   start(): Promise<EngineStatus>;
   stop(): Promise<EngineStatus>;

@@ -162,3 +162,26 @@ describe('EngineHost', () => {
     expect(seen[0]).not.toContain(passwordHex);
   });
 });
+
+describe('EngineHost on the demo meters (virtual time)', () => {
+  it('two reads of every device in the same turn read and store each demo signal once', async () => {
+    const { VirtualClock } = await import('../core/virtual-clock');
+    const { demoConfig } = await import('../sim/demo');
+    const { protocolBackend } = await import('./protocol-backend');
+    const { openWorkerLink } = await import('./worker-links');
+    const vclock = new VirtualClock(Date.UTC(2026, 10, 25, 12));
+    const committed: unknown[] = [];
+    const host = new EngineHost({
+      validate: validateConfig,
+      clock: vclock,
+      backend: protocolBackend({ openLink: openWorkerLink, commit: async (r) => void committed.push(...r) }),
+    });
+    expect((await host.loadConfig(demoConfig())).ok).toBe(true);
+    const signals = (demoConfig() as { signals: unknown[] }).signals.length;
+    expect(signals).toBe(26);
+    const [a, b] = await vclock.run(() => Promise.all([host.readOnce(), host.readOnce()]));
+    expect(a).toHaveLength(signals);
+    expect(b).toEqual(a);
+    expect(committed).toHaveLength(26);
+  });
+});

@@ -175,7 +175,12 @@ export class EngineHost {
   }
 
   status(): EngineStatus {
-    const devices = [...this.devices.values()].map((d) => ({ ...d }));
+    // The engine's per-device note (e.g. a meter read one by one because its list answers fail) rides along.
+    const notes = new Map((this.backend?.engine?.status().devices ?? []).map((d) => [d.device_alias, d.note]));
+    const devices = [...this.devices.values()].map((d) => {
+      const note = notes.get(d.device_alias);
+      return note ? { ...d, note } : { ...d };
+    });
     return {
       state: !this.config ? 'empty' : this.polling ? 'running' : 'loaded',
       busy: devices.some((d) => BUSY.has(d.state)),

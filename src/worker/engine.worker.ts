@@ -6,7 +6,7 @@
  * first messages arrive with no handler and be lost.
  */
 import { expose, type Remote, releaseProxy } from 'comlink';
-import { exportConfigText, parseConfigText, validateConfig } from '../config';
+import { exportConfigText, parseConfigText, validateConfig, validateConfigAsync } from '../config';
 import { realClock } from '../core/real-clock';
 import { demoConfig } from '../sim/demo';
 import type { EngineApi, EngineListener } from './engine-api';
@@ -19,11 +19,15 @@ import { readAttribute, readObjectList, readProfile } from './operations';
 import { typedErrors } from './typed-errors';
 import { workerStore } from './worker-store';
 import { IdbInvocationCounterStore } from '../store/invocation-counters';
+import { ConfigWorkspace } from './config-workspace';
+import { ReadJournal } from './read-journal';
+import { withBrowserLimits } from './browser-limits';
 
 const VERSION = '0.1.0';
 
 const host = new EngineHost({
-  validate: validateConfig,
+  // The browser cannot do all the CLI can (Web Serial: 7 or 8 data bits only).
+  validate: (raw) => withBrowserLimits(validateConfig(raw)),
   clock: realClock,
   decodeFrame: decodeTraceFrame,
   backend: protocolBackend({
@@ -34,6 +38,24 @@ const host = new EngineHost({
   }),
 });
 
+// The editor's document: imports parsed and validated here, off the page's thread.
+const workspace = new ConfigWorkspace({
+  validate: (input, signal) => validateConfigAsync(input, { signal }),
+  exportText: (doc, includeSecrets) => exportConfigText(doc, { includeSecrets }),
+  store: workerStore,
+  pause: () => new Promise((resolve) => setTimeout(resolve, 0)),
+});
+
+// Survives a reload: the last loaded configuration, and a mark while reading (see read-journal.ts).
+const journal = new ReadJournal(workerStore, () => realClock.wallTime());
+// A mark left by the previous page is reported before this page's first read writes its own.
+const recovered = journal.recoverInterrupted().catch((e: unknown) => {
+  host.trace(2, 'engine', `an interrupted read could not be recorded: ${e instanceof Error ? e.message : String(e)}`);
+  return [];
+});
+let restored: { name: string; text: string } | undefined;
+let endPolling: (() => Promise<void>) | undefined;
+
 interface Subscription {
   end: () => void;
   listener: Remote<EngineListener>;
@@ -42,6 +64,7 @@ const subscriptions = new Map<number, Subscription>();
 let nextSubscription = 1;
 
 const api: EngineApi = typedErrors({
+  ...workspace.api,
   async ping() {
     return `pong: MeterScope engine ${VERSION}`;
   },
@@ -51,14 +74,43 @@ const api: EngineApi = typedErrors({
   async exportConfig(raw, options) {
     return exportConfigText(raw, options);
   },
-  async loadConfig(raw) {
-    return host.loadConfig(raw);
+  async loadConfig(raw, remember) {
+    const result = await host.loadConfig(raw);
+    if (result.ok) {
+      await endPolling?.();
+      endPolling = undefined;
+      restored = remember;
+      // Not fatal: the configuration is loaded; only the next reload would not find it.
+      if (remember) await journal.rememberConfig(remember.name, remember.text).catch(() => undefined);
+    }
+    return result;
+  },
+  async restoreConfig() {
+    await recovered;
+    if (restored && host.status().state !== 'empty') return { ...restored, result: { ok: true, deviceCount: host.status().deviceCount, signalCount: host.status().signalCount } };
+    const last = await journal.lastConfig();
+    if (!last) return undefined;
+    let doc: unknown;
+    try {
+      doc = JSON.parse(last.text);
+    } catch {
+      return undefined;
+    }
+    const result = await host.loadConfig(doc);
+    if (result.ok) restored = { name: last.name, text: last.text };
+    return { name: last.name, text: last.text, result };
   },
   async start() {
-    return host.start();
+    await recovered;
+    const status = host.start();
+    endPolling ??= journal.begin('polling');
+    return status;
   },
   async stop() {
-    return host.stop();
+    const status = await host.stop();
+    await endPolling?.();
+    endPolling = undefined;
+    return status;
   },
   async status() {
     return host.status();
@@ -82,10 +134,18 @@ const api: EngineApi = typedErrors({
     s.listener[releaseProxy]();
   },
   async readOnce(device_alias) {
-    return host.readOnce(device_alias);
+    await recovered;
+    const end = journal.begin('read', device_alias);
+    try {
+      return await host.readOnce(device_alias);
+    } finally {
+      await end().catch(() => undefined);
+    }
   },
   async cancel() {
     await host.stop();
+    await endPolling?.();
+    endPolling = undefined;
   },
   async demoConfig() {
     return demoConfig();
@@ -102,7 +162,7 @@ const api: EngineApi = typedErrors({
     const storedId = await (await workerStore()).saveProfile({
       device_alias,
       name: result.name,
-      columns: [{ name: 'Time', isTime: true }, ...result.columns.map((c) => ({ name: c.name, unit: c.unit, address: result.address }))],
+      columns: [{ name: 'Time', isTime: true }, ...result.columns.map((c) => ({ name: c.name, unit: c.unit, address: c.address ?? result.address }))],
       rows: result.rows.map((r) => [r.ts, ...r.values]),
       readAt: realClock.wallTime(),
     });

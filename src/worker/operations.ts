@@ -10,9 +10,10 @@ import { IecDriver } from '../engine/drivers/iec';
 import type { DlmsSession } from '../protocols/dlms-client/session';
 import { attributeName, className, cosemClass } from '../protocols/cosem/classes';
 import { describeObis } from '../protocols/cosem/dictionary';
-import { parseObis } from '../protocols/cosem/obis';
+import { parseObis, toObisKey } from '../protocols/cosem/obis';
 import type { LnObjectEntry, SnObjectEntry } from '../protocols/cosem/object-list';
-import { toPlainValue } from '../protocols/cosem/values';
+import { toPlainAttributeValue, toPlainValue } from '../protocols/cosem/values';
+import { attributeView } from '../protocols/cosem/attribute-view';
 import type { DlmsData } from '../protocols/dlms/axdr/types';
 import type { AttributeValue, ObjectInfo, ProfileRequest, ProfileResult } from './engine-api';
 
@@ -57,10 +58,17 @@ export async function readAttribute(
   );
   if (result.error) throw result.error;
   const data = result.data!;
-  if (result.scaled) return { value: result.scaled.value, unit: result.scaled.unit, text: `${result.scaled.value} ${result.scaled.unit}`.trim() };
-  const plain = toPlainValue(data);
-  const value = plain === null || typeof plain !== 'object' ? plain : JSON.stringify(plain);
-  return { value, text: describeData(data) };
+  const classId = result.classId ?? target.classId;
+  // The reader reads a register's scaler_unit along with its value: the view shows the meter's decimals.
+  const scaler = result.scaled ? { scaler: result.scaled.scaler, unit: result.scaled.unit } : undefined;
+  // Decoded by the class definition: date-times with deviation, enums by name, scaler_unit as 10^n unit...
+  const view = attributeView(classId, target.attribute, data, scaler ? { scaler } : {});
+  if (result.scaled) return { value: result.scaled.value, unit: result.scaled.unit, text: view.text, view };
+  // A secret (an association's LLS password) never leaves the worker, in any form.
+  if (view.kind === 'secret') return { value: null, text: view.text, view };
+  const plain = toPlainAttributeValue(classId, target.attribute, data);
+  const value = view.kind === 'error' ? null : plain === null || typeof plain !== 'object' ? plain : JSON.stringify(plain);
+  return { value, text: describeData(data), view };
 }
 
 /** A compact readable rendering of any A-XDR value, for the object browser. */
@@ -93,6 +101,8 @@ export async function readProfile(engine: Engine, device_alias: string, req: Pro
         columns: p.columns.map((c, i) => ({
           name: i === p.timestampColumn ? 'Time' : describeObis(c.obis),
           unit: c.unit,
+          // The captured object's own OBIS, not the profile's: exports say where each column came from.
+          address: toObisKey(c.obis),
         })),
         rows: p.rows.map((r) => ({ ts: r.ts, values: r.values.map((v) => (v === null || typeof v !== 'object' ? v : JSON.stringify(v))) })),
       };
@@ -106,10 +116,10 @@ export async function readProfile(engine: Engine, device_alias: string, req: Pro
         device_alias,
         address,
         name: address === 'P.98' ? 'Logbook (P.98)' : `Load profile (${address})`,
-        columns: first.channels.map((c) => ({ name: c.address, unit: c.unit })),
+        columns: first.channels.map((c) => ({ name: c.address, unit: c.unit, address: c.address })),
         rows: blocks.flatMap((b) =>
           b.rows.map((r) => ({
-            ts: r.localMs,
+            ts: r.utcMs ?? r.localMs, // UTC: the meter-local time converted with the device time_zone
             values: r.values.map((v) => {
               const n = Number(v.value.replace(',', '.'));
               return v.value !== '' && Number.isFinite(n) ? n : v.value;

@@ -55,9 +55,12 @@ describe('the worker engine on the built-in demo meters (virtual time)', () => {
     const lp = await clock.run(() => readProfile(host.engine(), 'demo_dlms', { from: dayAgo, to: NOW }));
     expect(lp.rows.length).toBeGreaterThanOrEqual(95);
     expect(lp.columns[0].name).toBe('Time');
+    // Each column's address is the captured object's OBIS, never the profile's own (1.0.99.1.0.255).
+    expect(lp.columns.map((c) => c.address)).toContain('1.0.1.8.0.255');
+    expect(lp.columns.map((c) => c.address)).not.toContain('1.0.99.1.0.255');
     const iec = await clock.run(() => readProfile(host.engine(), 'demo_iec', { address: 'P.01', from: dayAgo, to: NOW }));
     expect(iec.rows.length).toBeGreaterThan(10);
-    expect(iec.columns[0]).toEqual({ name: '1.5.0', unit: 'kW' });
+    expect(iec.columns[0]).toEqual({ name: '1.5.0', unit: 'kW', address: '1.5.0' });
     await expect(clock.run(() => readObjectList(host.engine(), 'demo_iec'))).rejects.toMatchObject({ code: 'UNSUPPORTED' });
   });
 });

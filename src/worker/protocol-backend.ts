@@ -10,6 +10,8 @@ import type { DeviceConfig } from '../config/types';
 import { Engine } from '../engine/engine';
 import { createDriverFactory } from '../engine/drivers';
 import type { InvocationCounterStore } from '../protocols/dlms-client/invocation-counter';
+import type { MeterKnowledgeStore } from '../protocols/dlms-client/knowledge';
+import { IdbMeterKnowledgeStore } from '../store/meter-knowledge';
 import type { EngineEvent as CoreEngineEvent } from '../engine/types';
 import type { EngineBackendFactory } from './engine-host';
 
@@ -20,9 +22,12 @@ export interface ProtocolBackendOptions {
   commitEvents?(events: { ts: number; device_alias: string; signal_alias?: string; kind: string; message: string }[]): Promise<void>;
   /** DLMS invocation counters, kept across sessions and reloads. */
   counterStore?: InvocationCounterStore;
+  /** What the DLMS reader learnt per meter; default IndexedDB when the environment has it. */
+  knowledgeStore?: MeterKnowledgeStore;
 }
 
 export function protocolBackend(opts: ProtocolBackendOptions): EngineBackendFactory {
+  const knowledgeStore = opts.knowledgeStore ?? ('indexedDB' in globalThis ? new IdbMeterKnowledgeStore() : undefined);
   return (config, ctx) => {
     const onEvent = (e: CoreEngineEvent) => {
       switch (e.type) {
@@ -47,7 +52,10 @@ export function protocolBackend(opts: ProtocolBackendOptions): EngineBackendFact
       clock: ctx.clock,
       logger: ctx.logger,
       openLink: (device) => opts.openLink(device, ctx.clock),
-      createDriver: createDriverFactory(opts.counterStore ? { counterStore: opts.counterStore } : {}),
+      createDriver: createDriverFactory({
+        ...(opts.counterStore ? { counterStore: opts.counterStore } : {}),
+        ...(knowledgeStore ? { knowledgeStore } : {}),
+      }),
       ...(opts.commit ? { commit: opts.commit } : {}),
       ...(opts.commitEvents ? { commitEvents: opts.commitEvents } : {}),
       onEvent,

@@ -89,7 +89,8 @@ describe('DLMS driver with security from the configuration', () => {
     }
     expect(() => dlmsProfileFromConfig({ ...gmac, system_title: undefined })).toThrow(/system_title/);
     expect(() => dlmsProfileFromConfig({ ...gmac, authentication_key: undefined })).toThrow(/authentication_key/);
-    expect(() => dlmsProfileFromConfig({ ...gmac, auth: 'High', password: 'short', security_policy: 'none' })).toThrow(/16 or 32 bytes/);
+    expect(dlmsProfileFromConfig({ ...gmac, auth: 'High', password: 'Gurux', security_policy: 'none' }).password).toBe('Gurux');
+    expect(() => dlmsProfileFromConfig({ ...gmac, auth: 'High', password: 'x'.repeat(33), security_policy: 'none' })).toThrow(/1 to 32 bytes/);
     expect(() => dlmsProfileFromConfig({ ...gmac, auth: 'HighEcdsa', security_suite: 0 })).toThrow(/suite 1/);
     expect(() => dlmsProfileFromConfig({ ...gmac, auth: 'HighMd5', password: undefined, security_policy: 'none' })).toThrow(/password/);
   });

@@ -8,14 +8,16 @@ import { WrapperClient } from '../../protocols/wrapper/client-session';
 import type { DlmsTransport } from '../../protocols/transport';
 import { signOnModeE } from '../../protocols/iec62056-21/mode-e';
 import { parseObis } from '../../protocols/cosem/obis';
-import { convertNumberType, toPlainValue } from '../../protocols/cosem/values';
+import { readingParts } from '../../protocols/cosem/values';
 import { DlmsSession } from '../../protocols/dlms-client/session';
-import { MeterKnowledge, type ValueResult } from '../../protocols/dlms-client/reader';
+import { MeterKnowledge, type ValueRequest, type ValueResult } from '../../protocols/dlms-client/reader';
+import type { MeterKnowledgeStore } from '../../protocols/dlms-client/knowledge';
+import { InterruptedRead, KnowledgeKeeper, type Kept } from './dlms-memory';
 import type { DlmsAuth } from '../../protocols/dlms-client/association';
 import { MemoryInvocationCounterStore, type InvocationCounterStore } from '../../protocols/dlms-client/invocation-counter';
 import type { SessionSecurity } from '../../protocols/dlms-client/session';
 import { hexToBytes } from '../../core/logger';
-import type { SecurityPolicy, SecuritySuite } from '../../protocols/dlms/security';
+import { MAX_HIGH_SECRET_BYTES, type SecurityPolicy, type SecuritySuite } from '../../protocols/dlms/security';
 import type { DeviceDriver, DriverContext, DriverSignal } from '../driver';
 
 /** The link settings a DLMS device is reached with, whichever profile configured it. */
@@ -86,7 +88,8 @@ export function dlmsSecurityFromConfig(d: DlmsDeviceConfig): { security?: DlmsPr
   if ((auth === 'Low' || hlsWithSecret) && !d.password) throw new MeterError('CONFIG_INVALID', `auth ${auth} needs a password.`);
   if (auth === 'High' && d.password) {
     const n = new TextEncoder().encode(d.password).length;
-    if (n !== 16 && n !== 32) throw new MeterError('CONFIG_INVALID', `auth High uses the password as an AES key: it must be 16 or 32 bytes long, not ${n}.`);
+    // The password is the AES key, zero-padded as the widely deployed stack does (highSecretKey).
+    if (n < 1 || n > MAX_HIGH_SECRET_BYTES) throw new MeterError('CONFIG_INVALID', `auth High uses the password as an AES key: it must be 1 to ${MAX_HIGH_SECRET_BYTES} bytes long, not ${n}.`);
   }
   const needsSecurity = policy !== 'none' || auth === 'HighGmac' || auth === 'HighSha256' || auth === 'HighEcdsa';
   if (!needsSecurity) return { secrets };
@@ -186,13 +189,38 @@ export class DlmsDriver implements DeviceDriver {
     return this.session;
   }
   readonly knowledge = new MeterKnowledge();
+  /** Link-level knowledge of this meter learnt in earlier sessions (a server whose N(R) never advances). */
+  readonly linkKnowledge = { nrNeverAdvances: false };
+  private hdlc?: HdlcClient;
 
   constructor(
     private readonly profile: DlmsLinkProfile,
     private readonly deviceAlias: string,
     /** Where invocation counters persist (the lead wires IndexedDB / a file); default in memory for the process. */
     private readonly counterStore: InvocationCounterStore = defaultInvocationCounterStore,
-  ) {}
+    /** Where what is learnt about the meter (classes, scalers, list behaviour) persists between sessions. */
+    knowledgeStore?: MeterKnowledgeStore,
+  ) {
+    this.keeper = new KnowledgeKeeper(this.knowledge, profile.meterKey, knowledgeStore);
+  }
+
+  private readonly keeper: KnowledgeKeeper;
+  private readonly interrupted = new InterruptedRead();
+
+  /** An interrupted read waits to be completed: the runner re-establishes (after reconnect_time) rather than give up. */
+  get resumable(): boolean {
+    return this.interrupted.pending;
+  }
+
+  /** The readings an interrupted read completed, handed over once when the runner gives up on the rest. */
+  takeKept(signals: DriverSignal[]): Reading[] {
+    return [...this.interrupted.take(signals)].map(([i, kept]) => toReading(signals[i], kept.ts, kept.result, parseObis(signals[i].address).attribute ?? 2));
+  }
+
+  /** What the device page should say about this meter (lists read one by one, ...), if anything. */
+  get note(): string | undefined {
+    return this.knowledge.listNote;
+  }
 
   /** Secrets the engine must register with its Logger before connecting. */
   get secrets(): (string | Uint8Array)[] {
@@ -228,10 +256,12 @@ export class DlmsDriver implements DeviceDriver {
             timeoutMs: p.timeoutMs,
             retries: p.retries,
             proposeParameters: p.proposeHdlcParameters,
+            nrNeverAdvances: this.linkKnowledge.nrNeverAdvances,
             signal: ctx.signal,
             log: ctx.log,
           });
     const transport = makeTransport(p.client);
+    this.hdlc = transport instanceof HdlcClient ? transport : undefined;
     let security: SessionSecurity | undefined;
     if (p.security) {
       const s = p.security;
@@ -260,8 +290,17 @@ export class DlmsDriver implements DeviceDriver {
       signal: ctx.signal,
       onBlock: (blocks, bytes) => ctx.onProgress?.(bytes, 0),
     });
-    await session.connect();
+    try {
+      await session.connect();
+    } finally {
+      this.learnFromLink();
+    }
     this.session = session;
+    await this.keeper.prepare(session, ctx.log);
+  }
+
+  private learnFromLink(): void {
+    if (this.hdlc?.nrNeverAdvances) this.linkKnowledge.nrNeverAdvances = true;
   }
 
   async read(signals: DriverSignal[], ctx: DriverContext): Promise<Reading[]> {
@@ -271,25 +310,56 @@ export class DlmsDriver implements DeviceDriver {
       try {
         const { obis, attribute } = parseObis(s.address);
         const sn = s.config.short_name;
-        return { obis, attribute: attribute ?? 2, ...(typeof sn === 'number' && sn > 0 ? { shortName: sn } : {}) };
+        const cls = s.config.class_id;
+        return {
+          obis,
+          attribute: attribute ?? 2,
+          ...(typeof sn === 'number' && sn > 0 ? { shortName: sn } : {}),
+          ...(typeof cls === 'number' && cls > 0 ? { classId: cls } : {}),
+        };
       } catch (e) {
         return toMeterError(e);
       }
     });
-    const valid = parsed.filter((p): p is Exclude<typeof p, MeterError> => !(p instanceof MeterError));
-    const results = await this.session.readValues(valid);
+    const valid = parsed.filter((p): p is ValueRequest => !(p instanceof MeterError));
+    // After a dropped link, only what was not read yet is asked again; what was read keeps its own time.
+    const { key, done: carried } = this.interrupted.resume(signals);
+    const todo = valid.map((_, i) => i).filter((i) => !carried.has(i));
+    const progress: (ValueResult | undefined)[] = [];
+    let fresh: ValueResult[];
+    try {
+      fresh = await this.session.readValues(todo.map((i) => valid[i]), progress);
+    } catch (e) {
+      const at = ctx.clock.wallTime();
+      todo.forEach((i, k) => {
+        const r = progress[k];
+        if (r) carried.set(i, { result: r, ts: at });
+      });
+      if (carried.size > 0) {
+        this.interrupted.keep(key, carried, parsed.flatMap((p, i) => (p instanceof MeterError ? [] : [i])));
+        ctx.log(3, `${this.deviceAlias}: the link failed after ${carried.size} of ${valid.length} values; they are kept and the rest is asked after reconnecting.`);
+      }
+      await this.keeper.save(ctx.log);
+      throw e;
+    }
+    await this.keeper.save(ctx.log);
     const ts = ctx.clock.wallTime();
+    const all = new Map<number, Kept>(carried);
+    todo.forEach((i, k) => all.set(i, { result: fresh[k], ts }));
     let k = 0;
     return signals.map((s, i) => {
       const p = parsed[i];
       if (p instanceof MeterError) return bad(s, ts, p);
-      return toReading(s, ts, results[k++]);
+      const got = all.get(k++)!;
+      return toReading(s, got.ts, got.result, p.attribute);
     });
   }
 
+  /** Never fails for what happens at the release: the readings already returned stay good. */
   async disconnect(): Promise<void> {
     const s = this.session;
     this.session = undefined;
+    this.learnFromLink();
     await s?.close();
   }
 }
@@ -298,19 +368,21 @@ function bad(s: DriverSignal, ts: number, err: MeterError): Reading {
   return { ts, device_alias: s.device_alias, signal_alias: s.signal_alias, value: null, quality: 'bad', error: err.code, address: s.address };
 }
 
-function toReading(s: DriverSignal, ts: number, r: ValueResult): Reading {
+function toReading(s: DriverSignal, ts: number, r: ValueResult, attribute: number): Reading {
   if (r.error || r.data === undefined) return bad(s, ts, r.error ?? new MeterError('PROTOCOL', 'No value.'));
   try {
-    const raw = r.scaled ? r.scaled.value : toPlainValue(r.data);
-    const value = s.number_type ? convertNumberType(typeof raw === 'object' && raw !== null ? r.data : raw, s.number_type as NumberType) : raw;
+    // Date-times become ISO text with the meter's deviation (bytes kept in `raw`); scaled values keep their decimals.
+    const parts = readingParts(r.classId, attribute, r.data, r.scaled, s.number_type ? (s.number_type as NumberType) : undefined);
     const reading: Reading = {
       ts,
       device_alias: s.device_alias,
       signal_alias: s.signal_alias,
-      value: Array.isArray(value) ? JSON.stringify(value) : value,
+      value: parts.value,
       quality: 'good',
       address: s.address,
     };
+    if (parts.raw !== undefined) reading.raw = parts.raw;
+    if (parts.decimals !== undefined) reading.decimals = parts.decimals;
     if (r.scaled?.unit) reading.unit = r.scaled.unit;
     return reading;
   } catch (e) {

@@ -6,14 +6,22 @@ import { readout } from '../../protocols/iec62056-21/readout';
 import { mapSignals } from '../../protocols/iec62056-21/mapping';
 import type { DataSet } from '../../protocols/iec62056-21/datasets';
 import { openProgrammingSession } from '../../protocols/iec62056-21/programming';
-import { formatIecTimestamp, parseLoadProfile, type ProfileBlock } from '../../protocols/iec62056-21/load-profile';
+import { formatIecTimestamp, parseLoadProfile, profileToUtc, type ProfileBlock } from '../../protocols/iec62056-21/load-profile';
+import { systemTimeZone, utcToLocalMs } from '../../protocols/iec62056-21/local-time';
+import { toMeterError } from '../../core/errors';
 import type { DeviceDriver, DriverContext, DriverSignal } from '../driver';
 
 /** The subset of an IEC 62056-21 device a readout needs (Elgama EPQS/LZQM/ITS profiles reuse it). */
 export type IecReadoutDevice = Pick<
   IecDeviceConfig,
   'serialnumber' | 'type' | 'poll_delay_ms' | 't2' | 'serial_close_delay' | 'timeout_ms' | 'retry_counter' | 'baudrate' | 'databits' | 'parity' | 'stopbits'
-> & { password?: string };
+> & { password?: string; time_zone?: string };
+
+/** A signal's `value_index` (an extension), when it is a whole number. */
+function valueIndexOf(config: Readonly<Record<string, unknown>>): number | undefined {
+  const v = config.value_index;
+  return typeof v === 'number' && Number.isInteger(v) ? v : undefined;
+}
 
 /**
  * IEC 62056-21 device driver. A readout is a whole dialogue (sign-on, baud switch, data, back to the
@@ -25,6 +33,11 @@ export class IecDriver implements DeviceDriver {
   lastDataSets: readonly DataSet[] = [];
 
   constructor(private readonly device: IecReadoutDevice) {}
+
+  /** The zone of the meter's clock: the device's `time_zone`, else the system's (browser's). */
+  get timeZone(): string {
+    return this.device.time_zone ?? systemTimeZone();
+  }
 
   async connect(): Promise<void> {}
 
@@ -45,8 +58,12 @@ export class IecDriver implements DeviceDriver {
     this.lastDataSets = source.dataSets;
     return mapSignals(
       source,
-      signals.map((s) => ({ signal_alias: s.signal_alias, device_alias: s.device_alias, tag_job_todo: s.address, number_type: s.number_type ?? 'STRING' })),
+      signals.map((s) => {
+        const index = valueIndexOf(s.config);
+        return { signal_alias: s.signal_alias, device_alias: s.device_alias, tag_job_todo: s.address, number_type: s.number_type ?? 'STRING', ...(index !== undefined ? { value_index: index } : {}) };
+      }),
       ctx.clock.wallTime(),
+      { timeZone: this.timeZone },
     );
   }
 
@@ -54,8 +71,9 @@ export class IecDriver implements DeviceDriver {
 
   /**
    * A load profile (`P.01`) or logbook (`P.98`) between two instants, read in programming mode with
-   * R5 `P.01(from;to)` (P1 password first when the device has one). Times are the meter's local
-   * time; the demo and most meters in the field run on UTC or say so with a season marker.
+   * R5 `P.01(from;to)` (P1 password first when the device has one). `fromMs` / `toMs` are UTC and
+   * asked in the meter's local time; every row comes back with its UTC instant (`utcMs`) and the
+   * meter's own text of its time (`raw`), converted with the device's time zone.
    */
   async readProfile(ctx: DriverContext, address: string, fromMs: number, toMs: number): Promise<ProfileBlock[]> {
     ctx.onPhase?.('signing-on');
@@ -67,10 +85,12 @@ export class IecDriver implements DeviceDriver {
     });
     try {
       ctx.onPhase?.('reading');
-      const answer = await session.read('R5', `${address}(${formatIecTimestamp(fromMs)};${formatIecTimestamp(toMs)})`);
-      return parseLoadProfile(answer.dataSets, (a) => a === address);
+      const zone = this.timeZone;
+      const answer = await session.read('R5', `${address}(${formatIecTimestamp(utcToLocalMs(fromMs, zone))};${formatIecTimestamp(utcToLocalMs(toMs, zone))})`);
+      return parseLoadProfile(answer.dataSets, (a) => a === address).map((b) => profileToUtc(b, zone));
     } finally {
-      await session.close().catch(() => undefined);
+      // The answer is complete and checked: a hang-up while closing is logged, not a failed read.
+      await session.close().catch((e: unknown) => ctx.log(2, `closing after the profile read: ${toMeterError(e).message}`));
     }
   }
 }

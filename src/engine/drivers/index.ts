@@ -4,6 +4,7 @@ import { DlmsDriver, dlmsProfileFromConfig, elgamaDlmsProfile } from './dlms';
 import { IecDriver } from './iec';
 import { MeterTimeDriver } from './meter-time';
 import type { InvocationCounterStore } from '../../protocols/dlms-client/invocation-counter';
+import type { MeterKnowledgeStore } from '../../protocols/dlms-client/knowledge';
 
 export { DlmsDriver, IecDriver };
 
@@ -20,6 +21,8 @@ export function createDriver(device: DeviceConfig): DeviceDriver {
 export interface DriverFactoryOptions {
   /** Where DLMS invocation counters persist (IndexedDB in the app, a file in the CLI). Default: memory. */
   counterStore?: InvocationCounterStore;
+  /** Where DLMS meter knowledge (classes, scalers, list behaviour) persists. Default: the driver's lifetime only. */
+  knowledgeStore?: MeterKnowledgeStore;
 }
 
 export function createDriverFactory(opts: DriverFactoryOptions = {}): (device: DeviceConfig) => DeviceDriver {
@@ -29,7 +32,7 @@ export function createDriverFactory(opts: DriverFactoryOptions = {}): (device: D
 function makeDriver(device: DeviceConfig, opts: DriverFactoryOptions): DeviceDriver {
   switch (device.protocol) {
     case 'DLMS':
-      return new DlmsDriver(dlmsProfileFromConfig(device), device.device_alias, opts.counterStore);
+      return new DlmsDriver(dlmsProfileFromConfig(device), device.device_alias, opts.counterStore, opts.knowledgeStore);
     case 'IEC 62056-21':
       return new IecDriver(device);
     case 'Elgama': {
@@ -40,7 +43,9 @@ function makeDriver(device: DeviceConfig, opts: DriverFactoryOptions): DeviceDri
 }
 
 function elgamaDriver(device: ElgamaDeviceConfig, opts: DriverFactoryOptions): DlmsDriver | IecDriver {
-  if (device.meter_model === 2 || device.meter_model === 3) return new DlmsDriver(elgamaDlmsProfile(device), device.device_alias, opts.counterStore);
+  if (device.meter_model === 2 || device.meter_model === 3) {
+    return new DlmsDriver(elgamaDlmsProfile(device), device.device_alias, opts.counterStore, opts.knowledgeStore);
+  }
   return new IecDriver({
     serialnumber: String(device.id),
     type: 'C',

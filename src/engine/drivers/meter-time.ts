@@ -3,6 +3,7 @@ import type { Reading } from '../../core/reading';
 import { decodeDateTimeBytes } from '../../protocols/cosem/datetime';
 import { parseObis } from '../../protocols/cosem/obis';
 import type { DataSet } from '../../protocols/iec62056-21/datasets';
+import { localToUtc } from '../../protocols/iec62056-21/local-time';
 import type { DeviceDriver, DriverContext, DriverSignal } from '../driver';
 import { DlmsDriver } from './dlms';
 import { IecDriver } from './iec';
@@ -48,12 +49,15 @@ export class MeterTimeDriver implements DeviceDriver {
       if (ms === null || ms === undefined) throw new MeterError('TYPE_MISMATCH', "The meter's clock did not give a complete date and time.");
       return ms;
     }
-    return iecMeterTime(this.inner.lastDataSets);
+    return iecMeterTime(this.inner.lastDataSets, this.inner.timeZone);
   }
 }
 
-/** The meter's time from `0.9.2(YYMMDD)` and `0.9.1(hhmmss)` (also `C.x` style prefixes like `1.0.0.9.1`). */
-export function iecMeterTime(sets: readonly DataSet[]): number {
+/**
+ * The meter's time from `0.9.2(YYMMDD)` and `0.9.1(hhmmss)` (also `C.x` style prefixes like `1.0.0.9.1`),
+ * the meter's local time converted to UTC with `zone` (the device's time zone).
+ */
+export function iecMeterTime(sets: readonly DataSet[], zone = 'UTC'): number {
   const find = (suffix: string) => sets.find((s) => s.address === suffix || s.address.endsWith(`:${suffix}`) || s.address.endsWith(`.${suffix}`))?.values[0]?.value;
   const date = find('0.9.2')?.replace(/^0(?=\d{6}$)/, '');
   const time = find('0.9.1');
@@ -66,5 +70,5 @@ export function iecMeterTime(sets: readonly DataSet[]): number {
   if (!Number.isFinite(ms) || mo < 1 || mo > 12 || dd < 1 || dd > 31 || hh > 23 || mi > 59 || ss > 59) {
     throw new MeterError('TYPE_MISMATCH', `The meter printed an impossible date/time ${date} ${time}.`);
   }
-  return ms;
+  return localToUtc(ms, zone);
 }

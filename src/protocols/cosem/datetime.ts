@@ -88,7 +88,9 @@ function pad(n: number | undefined, width: number): string {
 
 /**
  * Text for display: ISO 8601 (UTC) when the fields give an instant, else the fields with `*` for
- * "not specified" (e.g. `****-12-25 00:00:00`, a yearly special day).
+ * "not specified" (e.g. `****-12-25 00:00:00`, a yearly special day). What users see is
+ * `formatCosemDateTimeIso` (the meter's own local time and deviation); this stays for callers that
+ * want UTC.
  */
 export function formatCosemDateTime(dt: CosemDateTime, options?: DateTimeOptions): string {
   const ms = cosemDateTimeToEpochMs(dt, options);
@@ -96,4 +98,88 @@ export function formatCosemDateTime(dt: CosemDateTime, options?: DateTimeOptions
   const date = `${pad(dt.year, 4)}-${pad(dt.month, 2)}-${pad(dt.day, 2)}`;
   const time = `${pad(dt.hour, 2)}:${pad(dt.minute, 2)}:${pad(dt.second, 2)}`;
   return `${date} ${time}`;
+}
+
+/** Clock status bits (IEC 62056-6-2 §4.1.6.1) in words, lowest bit first. */
+const CLOCK_STATUS_BITS: readonly [number, string][] = [
+  [0x01, 'invalid value'],
+  [0x02, 'doubtful value'],
+  [0x04, 'different clock base'],
+  [0x08, 'invalid clock status'],
+  [0x80, 'daylight saving active'],
+];
+
+/** The set bits of a clock status byte in words; bits 4..6 are reserved and named as such. */
+export function clockStatusFlags(status: number): string[] {
+  const out: string[] = [];
+  for (const [bit, name] of CLOCK_STATUS_BITS) if (status & bit) out.push(name);
+  for (let b = 4; b <= 6; b++) if (status & (1 << b)) out.push(`reserved bit ${b}`);
+  return out;
+}
+
+function badField(what: string, value: number, allowed: string): ProtocolError {
+  return new ProtocolError('TYPE_MISMATCH', `A date-time's ${what} is ${value}, outside ${allowed}.`);
+}
+
+/**
+ * Checks every field against what the standard allows (0xFD/0xFE wildcards included) and throws
+ * ProtocolError('TYPE_MISMATCH') naming the first that is not: a date-time we cannot read whole is an
+ * error, never a plausible-looking time.
+ */
+export function checkCosemDateTime(dt: CosemDateTime): void {
+  const { year, month, day, dayOfWeek, hour, minute, second, hundredths, deviation } = dt;
+  if (month !== undefined && !((month >= 1 && month <= 12) || month === 0xfd || month === 0xfe)) throw badField('month', month, '1..12, 0xFD, 0xFE');
+  if (day !== undefined && !((day >= 1 && day <= 31) || day === 0xfd || day === 0xfe)) throw badField('day', day, '1..31, 0xFD, 0xFE');
+  if (dayOfWeek !== undefined && (dayOfWeek < 1 || dayOfWeek > 7)) throw badField('day of week', dayOfWeek, '1..7');
+  if (hour !== undefined && hour > 23) throw badField('hour', hour, '0..23');
+  if (minute !== undefined && minute > 59) throw badField('minute', minute, '0..59');
+  if (second !== undefined && second > 59) throw badField('second', second, '0..59');
+  if (hundredths !== undefined && hundredths > 99) throw badField('hundredths', hundredths, '0..99');
+  if (deviation !== undefined && (deviation < -720 || deviation > 720)) throw badField('deviation', deviation, '-720..720 minutes');
+  if (year !== undefined && month !== undefined && month <= 12 && day !== undefined && day <= 31 && day > daysInMonth(year, month)) {
+    throw new ProtocolError('TYPE_MISMATCH', `A date-time says ${year}-${month}-${day}: that month has ${daysInMonth(year, month)} days.`);
+  }
+}
+
+function two(n: number): string {
+  return String(n).padStart(2, '0');
+}
+
+/** ISO 8601 offset for minutes east of UTC ('Z' is never used: +00:00 says the meter gave 0). */
+function isoOffset(eastMinutes: number): string {
+  const sign = eastMinutes < 0 ? '-' : '+';
+  const m = Math.abs(eastMinutes);
+  return `${sign}${two(Math.floor(m / 60))}:${two(m % 60)}`;
+}
+
+const MONTH_WILDCARD: Record<number, string> = { 0xfd: '(DST end)', 0xfe: '(DST begin)' };
+const DAY_WILDCARD: Record<number, string> = { 0xfd: '(2nd last)', 0xfe: '(last)' };
+
+/**
+ * A date-time as the user reads it: ISO 8601 in the meter's own local time with its deviation as the
+ * offset (`2024-03-15T12:34:56+01:00` for deviation -60), hundredths as a fraction when the meter sends
+ * them. No deviation (0x8000) → local time without offset, unless `assumeDeviation` is given. A
+ * pattern (unspecified fields or wildcards, e.g. a yearly special day) → `****-12-25T00:00:00` with
+ * the wildcards in words. Out-of-range fields throw ProtocolError('TYPE_MISMATCH').
+ */
+export function formatCosemDateTimeIso(dt: CosemDateTime, options: DateTimeOptions = {}): string {
+  checkCosemDateTime(dt);
+  const year = dt.year === undefined ? '****' : String(dt.year).padStart(4, '0');
+  const month = dt.month === undefined ? '**' : (MONTH_WILDCARD[dt.month] ?? two(dt.month));
+  const day = dt.day === undefined ? '**' : (DAY_WILDCARD[dt.day] ?? two(dt.day));
+  const hh = dt.hour === undefined ? '**' : two(dt.hour);
+  const mm = dt.minute === undefined ? '**' : two(dt.minute);
+  const ss = dt.second === undefined ? (dt.hour !== undefined && dt.minute !== undefined ? '00' : '**') : two(dt.second);
+  const frac = dt.hundredths ? `.${two(dt.hundredths)}` : '';
+  let deviation = dt.deviation;
+  if (deviation !== undefined && options.deviationSign === 'inverted') deviation = -deviation;
+  if (deviation === undefined) deviation = options.assumeDeviation;
+  // Standard sign: UTC = local + deviation, so the ISO offset (local - UTC) is -deviation.
+  const offset = deviation === undefined ? '' : isoOffset(deviation === 0 ? 0 : -deviation);
+  return `${year}-${month}-${day}T${hh}:${mm}:${ss}${frac}${offset}`;
+}
+
+/** formatCosemDateTimeIso of 12 raw bytes (FRAMING when not 12). */
+export function formatDateTimeBytesIso(bytes: Uint8Array, options: DateTimeOptions = {}): string {
+  return formatCosemDateTimeIso(parseCosemDateTimeBytes(bytes), options);
 }

@@ -92,6 +92,18 @@ describe('profile buffer', () => {
     expect(filled.rows[2].values[2]).toBe(1240);
   });
 
+  it('prints a date-time column other than the row time (a capture_time) as ISO text with its deviation', () => {
+    const capture = decodeCaptureObjects(arr(co(8, [0, 0, 1, 0, 0, 255], 2), co(4, [1, 0, 1, 6, 0, 255], 5), co(4, [1, 0, 1, 6, 0, 255], 2)));
+    const cet: DlmsData = { type: 'octet-string', value: encodeCosemDateTime(epochMsToCosemDateTime(T0, -60)) };
+    const out = decodeProfileBuffer(arr(s(dt(T0), cet, { type: 'uint32', value: 7 })), { captureObjects: capture });
+    expect(out.rows[0]!.ts).toBe(T0);
+    expect(out.rows[0]!.values[1]).toBe('2024-01-01T01:15:00+01:00');
+    // Bytes that are no date-time stay raw hex, never a made-up time; a column that is not a date-time stays bytes.
+    const plain = decodeProfileBuffer(arr(s(dt(T0), ln(...new Array(12).fill(0x41)), cet)), { captureObjects: capture });
+    expect(plain.rows[0]!.values[1]).toBe('414141414141414141414141');
+    expect(plain.rows[0]!.values[2]).toBe('07E8010101010F0000FFC400');
+  });
+
   it('has no timestamps when there is no clock column', () => {
     const out = decodeProfileBuffer(arr(s({ type: 'uint16', value: 5 })), { captureObjects: [] });
     expect(out.timestampColumn).toBe(-1);

@@ -10,6 +10,7 @@ import { scaleFloat, scaleInteger, type ScalerUnit } from './scaler';
 import { unitSymbol } from './units';
 import { toPlainValue, type PlainValue } from './values';
 import { integerOf } from './integers';
+import { isDateTimeAttribute } from './classes';
 
 export interface CaptureObject {
   classId: number;
@@ -217,6 +218,11 @@ export function decodeProfileBuffer(buffer: DlmsData, options: BufferOptions = {
     units[c] = su && c !== tsCol ? unitSymbol(su.unit) : '';
   }
   const dtOptions = options.dateTime;
+  // Date-time columns other than the row time (a capture_time, a billing date) print as ISO text, not hex.
+  const captured = options.captureObjects;
+  const timeCell = { ...dtOptions, dateTime: true };
+  const isTimeCol = new Array<boolean>(columns);
+  for (let c = 0; c < columns; c++) isTimeCol[c] = captured?.[c] !== undefined && captured[c].dataIndex === 0 && isDateTimeAttribute(captured[c].classId, captured[c].attributeIndex);
   const fill = options.fillNulls === true;
   const rows: ProfileRow[] = new Array(rowsIn.length);
   let prevTs: number | null = null;
@@ -264,7 +270,7 @@ export function decodeProfileBuffer(buffer: DlmsData, options: BufferOptions = {
           v = fill && prevValues !== null && c < prevValues.length ? prevValues[c] : null;
           break;
         default:
-          v = toPlainValue(cell, dtOptions);
+          v = toPlainValue(cell, c < columns && isTimeCol[c] ? timeCell : dtOptions);
       }
       values[c] = v;
     }

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { MeterError } from '../../core/errors';
+import { MeterError, ProtocolError } from '../../core/errors';
 import type { DlmsData } from '../dlms/axdr/types';
 import { dlmsData } from './dlms-data.arbitrary';
 import {
@@ -13,6 +13,8 @@ import {
   NUMBER_TYPES,
   octetsToText,
   parseCosemDateTimeBytes,
+  formatCosemDateTimeIso,
+  readingParts,
   toPlainAttributeValue,
   toPlainValue,
 } from './values';
@@ -89,11 +91,13 @@ describe('toPlainValue', () => {
   });
 
   it('recognises a 12-byte date-time where the class says so', () => {
-    expect(toPlainValue({ type: 'octet-string', value: CET }, { dateTime: true })).toBe('2024-03-01T11:34:56.780Z');
+    // The meter's local time with its deviation as the ISO offset (CET: deviation -60 → +01:00).
+    expect(toPlainValue({ type: 'octet-string', value: CET }, { dateTime: true })).toBe('2024-03-01T12:34:56.78+01:00');
     expect(toPlainValue({ type: 'octet-string', value: CET })).toBe('07E80301050C22384EFFC400');
     const d: DlmsData = { type: 'date', value: { month: 12, day: 25 }, raw: new Uint8Array(5) };
     expect(toPlainValue(d)).toBe('****-12-25');
-    expect(toPlainAttributeValue(8, 2, { type: 'octet-string', value: CET })).toBe('2024-03-01T11:34:56.780Z');
+    expect(toPlainAttributeValue(8, 2, { type: 'octet-string', value: CET })).toBe('2024-03-01T12:34:56.78+01:00');
+    expect(Date.parse(toPlainAttributeValue(8, 2, { type: 'octet-string', value: CET }) as string)).toBe(Date.UTC(2024, 2, 1, 11, 34, 56, 780));
     expect(toPlainAttributeValue(1, 2, { type: 'octet-string', value: CET })).toBe('07E80301050C22384EFFC400');
     expect(dateTimeValueToEpochMs({ type: 'octet-string', value: CET })).toBe(Date.UTC(2024, 2, 1, 11, 34, 56, 780));
   });
@@ -152,6 +156,99 @@ describe('convertNumberType', () => {
         try {
           const v = convertNumberType(d, t);
           expect(['number', 'string']).toContain(typeof v);
+        } catch (e) {
+          expect(e).toBeInstanceOf(MeterError);
+        }
+      }),
+    );
+  });
+});
+
+describe('date-time as users read it (ISO 8601 with the meter\'s deviation)', () => {
+  it('prints local time and the deviation as the offset, either sign convention', () => {
+    const b = new Uint8Array([0x07, 0xe8, 3, 0x0f, 5, 12, 34, 56, 0, 0xff, 0xc4, 0]); // the issue's 07E8030F050C223800FFC400
+    expect(formatCosemDateTimeIso(parseCosemDateTimeBytes(b))).toBe('2024-03-15T12:34:56+01:00');
+    expect(formatCosemDateTimeIso(parseCosemDateTimeBytes(b), { deviationSign: 'inverted' })).toBe('2024-03-15T12:34:56-01:00');
+    expect(formatCosemDateTimeIso({ year: 2026, month: 7, day: 1, hour: 0, minute: 0, second: 0, deviation: 0 })).toBe('2026-07-01T00:00:00+00:00');
+    expect(formatCosemDateTimeIso({ year: 2026, month: 7, day: 1, hour: 0, minute: 0, deviation: 330 })).toBe('2026-07-01T00:00:00-05:30');
+  });
+
+  it('leaves the offset out when the meter does not give one (unless told what to assume)', () => {
+    const dt = { year: 2024, month: 3, day: 1, hour: 12, minute: 0 };
+    expect(formatCosemDateTimeIso(dt)).toBe('2024-03-01T12:00:00');
+    expect(formatCosemDateTimeIso(dt, { assumeDeviation: -120 })).toBe('2024-03-01T12:00:00+02:00');
+  });
+
+  it('prints patterns with * and wildcards in words', () => {
+    expect(formatCosemDateTimeIso({ month: 12, day: 25, hour: 0, minute: 0, second: 0 })).toBe('****-12-25T00:00:00');
+    expect(formatCosemDateTimeIso({ month: 0xfe, day: 0xfe, hour: 2, minute: 0, second: 0, deviation: -60 })).toBe('****-(DST begin)-(last)T02:00:00+01:00');
+  });
+
+  it('refuses fields out of range with TYPE_MISMATCH', () => {
+    for (const dt of [{ month: 13 }, { day: 0 }, { hour: 24 }, { minute: 60 }, { second: 61 }, { hundredths: 100 }, { deviation: 900 }, { year: 2023, month: 2, day: 29 }, { dayOfWeek: 8 }]) {
+      expect(() => formatCosemDateTimeIso(dt), JSON.stringify(dt)).toThrow(expect.objectContaining({ code: 'TYPE_MISMATCH' }));
+    }
+  });
+
+  it('gives ISO text or a ProtocolError for any 12 bytes, and text that names the same instant', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ minLength: 12, maxLength: 12 }), (b) => {
+        let text: string;
+        try {
+          text = formatCosemDateTimeIso(parseCosemDateTimeBytes(b));
+        } catch (e) {
+          expect(e).toBeInstanceOf(ProtocolError);
+          return;
+        }
+        expect(text).toMatch(/^(\d{4}|\*{4})-(\d\d|\*\*|\(DST (begin|end)\))-(\d\d|\*\*|\((last|2nd last)\))T(\d\d|\*\*):(\d\d|\*\*):(\d\d|\*\*)(\.\d\d)?([+-]\d\d:\d\d)?$/);
+        const ms = decodeDateTimeBytes(b);
+        if (ms !== null && /[+-]\d\d:\d\d$/.test(text)) expect(Date.parse(text.replace(/\.(\d\d)([+-])/, '.$10$2'))).toBe(ms);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('gives the same instant as the epoch conversion whenever the deviation is given', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: Date.UTC(1990, 0, 1), max: Date.UTC(2090, 0, 1) }), fc.integer({ min: -720, max: 720 }), (ms, dev) => {
+        const dt = epochMsToCosemDateTime(Math.floor(ms / 10) * 10, dev);
+        expect(Date.parse(formatCosemDateTimeIso(dt).replace(/\.(\d\d)([+-])/, '.$10$2'))).toBe(cosemDateTimeToEpochMs(dt));
+      }),
+    );
+  });
+});
+
+describe('readingParts (what a DLMS reading holds)', () => {
+  const CLOCK = new Uint8Array([0x07, 0xe8, 3, 0x0f, 5, 12, 34, 56, 0, 0xff, 0xc4, 0]);
+
+  it('turns a class date-time attribute into ISO text and keeps the bytes in raw', () => {
+    expect(readingParts(8, 2, { type: 'octet-string', value: CLOCK })).toEqual({ value: '2024-03-15T12:34:56+01:00', raw: '07E8030F050C223800FFC400' });
+    expect(readingParts(4, 5, { type: 'octet-string', value: CLOCK }).value).toBe('2024-03-15T12:34:56+01:00');
+    expect(readingParts(1, 2, { type: 'date-time', value: parseCosemDateTimeBytes(CLOCK), raw: CLOCK }).raw).toBe('07E8030F050C223800FFC400');
+    expect(readingParts(8, 2, { type: 'octet-string', value: CLOCK }, undefined, 'STRING').value).toBe('2024-03-15T12:34:56+01:00');
+  });
+
+  it('is an error, not a good hex string, when a date-time attribute is not a date-time', () => {
+    const bad = new Uint8Array(CLOCK);
+    bad[2] = 13;
+    expect(() => readingParts(8, 2, { type: 'octet-string', value: bad })).toThrow(expect.objectContaining({ code: 'TYPE_MISMATCH' }));
+    expect(() => readingParts(8, 2, { type: 'octet-string', value: new Uint8Array(5) })).toThrow(expect.objectContaining({ code: 'TYPE_MISMATCH' }));
+    expect(() => readingParts(8, 2, { type: 'uint32', value: 5 })).toThrow(expect.objectContaining({ code: 'TYPE_MISMATCH' }));
+  });
+
+  it("keeps the scaler's decimals", () => {
+    expect(readingParts(3, 2, { type: 'uint16', value: 5000 }, { value: 50, scaler: -2 })).toEqual({ value: 50, decimals: 2 });
+    expect(readingParts(3, 2, { type: 'uint16', value: 5000 }, { value: 50000, scaler: 1 })).toEqual({ value: 50000, decimals: 0 });
+    expect(readingParts(3, 2, { type: 'uint16', value: 5000 }, { value: 50, scaler: -2 }, 'FLOAT')).toEqual({ value: 50, decimals: 2 });
+    expect(readingParts(3, 2, { type: 'uint16', value: 5000 }, { value: 50, scaler: -2 }, 'INT32')).toEqual({ value: 50 });
+  });
+
+  it('gives parts or a MeterError for any DlmsData, class and attribute', () => {
+    fc.assert(
+      fc.property(dlmsData, fc.constantFrom(1, 3, 4, 5, 8, 20, 7), fc.integer({ min: 1, max: 10 }), (d, classId, attribute) => {
+        try {
+          const p = readingParts(classId, attribute, d);
+          expect(['number', 'string', 'boolean', 'object']).toContain(typeof p.value);
         } catch (e) {
           expect(e).toBeInstanceOf(MeterError);
         }

@@ -2,17 +2,21 @@
  * Decoded A-XDR values → plain JS values for display and export, and the `number_type` conversion
  * a signal applies (shared by the DLMS and IEC 62056-21 engines).
  */
-import { MeterError } from '../../core/errors';
+import { MeterError, ProtocolError } from '../../core/errors';
 import type { CosemDateTime, DlmsData } from '../dlms/axdr/types';
 import { isDateTimeAttribute } from './classes';
-import { cosemDateTimeToEpochMs, formatCosemDateTime, parseCosemDateTimeBytes, type DateTimeOptions } from './datetime';
+import { cosemDateTimeToEpochMs, formatCosemDateTimeIso, parseCosemDateTimeBytes, type DateTimeOptions } from './datetime';
 
 export {
   cosemDateTimeToEpochMs,
   decodeDateTimeBytes,
+  checkCosemDateTime,
+  clockStatusFlags,
   encodeCosemDateTime,
   epochMsToCosemDateTime,
   formatCosemDateTime,
+  formatCosemDateTimeIso,
+  formatDateTimeBytesIso,
   parseCosemDateTimeBytes,
   type DateTimeOptions,
 } from './datetime';
@@ -62,9 +66,22 @@ function timePart(dt: CosemDateTime): string {
 }
 
 /**
+ * ISO text of a date-time (formatCosemDateTimeIso), or the raw bytes in hex when a field is out of
+ * range: this function never throws, and a time we cannot read whole is never shown as a time.
+ */
+function dateTimeText(dt: CosemDateTime, raw: Uint8Array, options: DateTimeOptions): string {
+  try {
+    return formatCosemDateTimeIso(dt, options);
+  } catch {
+    return toHex(raw);
+  }
+}
+
+/**
  * Plain value: integers → number (64-bit → number when safe, else decimal string), octet-string →
  * text or hex (a date-time when `options.dateTime` and 12 bytes), bit-string → '0'/'1' text,
- * date-time → ISO text, arrays and structures → arrays. Never throws for a well-formed DlmsData.
+ * date-time → ISO text in the meter's local time with its deviation (hex when a field is out of
+ * range), arrays and structures → arrays. Never throws for a well-formed DlmsData.
  */
 export function toPlainValue(d: DlmsData, options: PlainOptions = {}): PlainValue {
   switch (d.type) {
@@ -88,7 +105,7 @@ export function toPlainValue(d: DlmsData, options: PlainOptions = {}): PlainValu
     case 'uint64':
       return safeBig(d.value);
     case 'octet-string':
-      if (options.dateTime && d.value.length === 12) return formatCosemDateTime(parseCosemDateTimeBytes(d.value), options);
+      if (options.dateTime && d.value.length === 12) return dateTimeText(parseCosemDateTimeBytes(d.value), d.value, options);
       return octetsToText(d.value);
     case 'visible-string':
     case 'utf8-string':
@@ -100,7 +117,7 @@ export function toPlainValue(d: DlmsData, options: PlainOptions = {}): PlainValu
       return s;
     }
     case 'date-time':
-      return formatCosemDateTime(d.value, options);
+      return dateTimeText(d.value, d.raw, options);
     case 'date':
       return datePart(d.value);
     case 'time':
@@ -120,6 +137,60 @@ export function toPlainValue(d: DlmsData, options: PlainOptions = {}): PlainValu
 /** toPlainValue for an attribute of a class, recognising the class's date-time attributes (e.g. Clock time). */
 export function toPlainAttributeValue(classId: number, attribute: number, d: DlmsData, options: DateTimeOptions = {}): PlainValue {
   return toPlainValue(d, { ...options, dateTime: isDateTimeAttribute(classId, attribute) });
+}
+
+/** What a reading holds of a value read by class: the display value, the meter's own form, its decimals. */
+export interface ReadingParts {
+  value: number | string | boolean | null;
+  /** A date-time's 12 bytes in hex (the meter's own form) when `value` is its ISO text. */
+  raw?: string;
+  /** Decimals the meter's scaler gives (scaler -2 → 2); absent for unscaled values. */
+  decimals?: number;
+}
+
+/** The meter's 12 date-time bytes of a date-time-typed or octet-string value, else undefined. */
+function dateTimeBytes(d: DlmsData): Uint8Array | undefined {
+  if (d.type === 'date-time') return d.raw;
+  if (d.type === 'octet-string' && d.value.length === 12) return d.value;
+  return undefined;
+}
+
+/**
+ * A value read from attribute `attribute` of an object of class `classId`, as a reading shows and
+ * exports it. Date-times (the date-time type, or an attribute the class defines as one) become ISO
+ * text with the meter's deviation and keep their bytes in `raw`; scaled register values keep the
+ * scaler's decimals; `numberType` converts last. A date-time attribute that is not a readable
+ * date-time throws ProtocolError('TYPE_MISMATCH'): it is a bad reading, never a hex string shown as good.
+ */
+export function readingParts(
+  classId: number | undefined,
+  attribute: number,
+  d: DlmsData,
+  scaled?: { value: number | string; scaler: number },
+  numberType?: NumberType,
+  options: DateTimeOptions = {},
+): ReadingParts {
+  const isTime = d.type === 'date-time' || (classId !== undefined && isDateTimeAttribute(classId, attribute));
+  let parts: ReadingParts;
+  if (scaled) {
+    parts = { value: scaled.value, decimals: Math.max(0, -scaled.scaler) };
+  } else if (isTime) {
+    const bytes = dateTimeBytes(d);
+    if (!bytes) throw new ProtocolError('TYPE_MISMATCH', `Attribute ${attribute} of class ${classId ?? '?'} is a date-time, but the meter sent ${d.type === 'octet-string' ? `${d.value.length} bytes` : d.type}.`);
+    const fields = d.type === 'date-time' ? d.value : parseCosemDateTimeBytes(bytes);
+    parts = { value: formatCosemDateTimeIso(fields, options), raw: toHex(bytes) };
+  } else {
+    const plain = toPlainValue(d, options);
+    parts = { value: Array.isArray(plain) ? JSON.stringify(plain) : plain };
+  }
+  if (!numberType) return parts;
+  // Conversion of a structure fails as before (TYPE_MISMATCH); a date-time converts from its ISO text.
+  const source = d.type === 'array' || d.type === 'structure' || d.type === 'compact-array' ? d : parts.value;
+  const value = convertNumberType(source, numberType);
+  const out: ReadingParts = { value };
+  if (parts.raw !== undefined) out.raw = parts.raw;
+  if (parts.decimals !== undefined && (numberType === 'FLOAT' || numberType === 'DOUBLE') && typeof value === 'number') out.decimals = parts.decimals;
+  return out;
 }
 
 /** Epoch ms of a date-time value (date-time type or 12-byte octet-string), null when not an instant. */

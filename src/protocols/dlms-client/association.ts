@@ -1,6 +1,9 @@
 import { MeterError } from '../../core/errors';
+import type { SessionLog } from '../../core/logger';
 import {
+  LN_CLIENT_CONFORMANCE,
   MECHANISM,
+  SN_CLIENT_CONFORMANCE,
   aareOutcome,
   buildAarq,
   conformanceNames,
@@ -44,6 +47,7 @@ export interface AssociationParams {
   proposedConformance?: number;
   /** Challenge source (default crypto.getRandomValues); tests pass a fixed one. */
   random?: RandomSource;
+  log?: SessionLog;
 }
 
 export interface AssociationResult {
@@ -98,10 +102,18 @@ export async function associate(transport: ApduExchange, p: AssociationParams, c
     const sc = aarq.userInformation.value.dedicatedKey ? cipher.securityControl | 0x30 : cipher.securityControl;
     aarq.userInformation = { type: 'raw', bytes: await cipher.protect(plain, 'glo', sc) };
   }
+  const proposed = p.proposedConformance ?? (p.referencing === 'LN' ? LN_CLIENT_CONFORMANCE : SN_CLIENT_CONFORMANCE);
   const answer = await transport.request(encodeAarq(aarq));
   const aare = decodeAare(answer);
   const outcome = aareOutcome(aare);
-  if (outcome.status === 'rejected') throw outcome.error;
+  if (outcome.status === 'rejected') {
+    // Many meters refuse a wrong password or secret with "no reason given" rather than authentication-failure.
+    const e = outcome.error;
+    if (e.code === 'REJECTED' && mechanism !== MECHANISM.none && aare.diagnostic.source === 'user' && aare.diagnostic.value !== 2) {
+      throw new MeterError('AUTH_FAILED', `Association refused (${outcome.diagnostic}) with authentication ${p.auth}: usually a wrong password or secret.`);
+    }
+    throw e;
+  }
   const serverSystemTitle = outcome.serverSystemTitle;
   if (cipher && serverSystemTitle) {
     if (serverSystemTitle.length !== 8) throw new MeterError('PROTOCOL', 'The meter sent a system title that is not 8 bytes long.');
@@ -115,8 +127,14 @@ export async function associate(transport: ApduExchange, p: AssociationParams, c
     init = decodeInitiateResponse(plain);
   }
   if (!init) throw new MeterError('PROTOCOL', 'The association was accepted without an InitiateResponse.');
+  // Only services both sides name: some meters grant their whole set, proposed or not.
+  const usable = init.negotiatedConformance & proposed;
+  if (usable !== init.negotiatedConformance) {
+    const extra = conformanceNames(init.negotiatedConformance & ~proposed);
+    p.log?.(3, `The meter granted services not proposed (${extra.join(', ')}); using only those both sides name.`);
+  }
   const result: AssociationResult = {
-    conformance: new Set(conformanceNames(init.negotiatedConformance)),
+    conformance: new Set(conformanceNames(usable)),
     serverMaxPdu: init.serverMaxReceivePduSize,
     dlmsVersion: init.negotiatedDlmsVersion,
     vaaName: init.vaaName,
@@ -135,8 +153,56 @@ export async function associate(transport: ApduExchange, p: AssociationParams, c
   return result;
 }
 
-/** RLRQ → RLRE (normal release). */
-export async function release(transport: ApduExchange): Promise<void> {
-  const answer = await transport.request(encodeRlrq({ reason: 0 }));
-  decodeRlre(answer);
+export interface ReleaseOptions {
+  /** The association's cipher context: in a ciphered association the RLRQ is protected as its policy asks. */
+  cipher?: CipherContext;
+  referencing?: 'LN' | 'SN';
+  proposedConformance?: number;
+  clientMaxPdu?: number;
+  log?: SessionLog;
+}
+
+const EXCEPTION_RESPONSE_TAG = 0xd8;
+
+/**
+ * RLRQ → RLRE (normal release). In a ciphered association the RLRQ carries the InitiateRequest as a
+ * glo-initiate-request, so the meter can tell the release comes from the associated client. An
+ * exception-response or no answer at all still ends the association (the link is closed next anyway):
+ * the release is done, and nothing read before it is affected.
+ */
+export async function release(transport: ApduExchange, o: ReleaseOptions = {}): Promise<void> {
+  const rlrq: Parameters<typeof encodeRlrq>[0] = { reason: 0 };
+  const cipher = o.cipher?.ciphered ? o.cipher : undefined;
+  if (cipher) {
+    const init = encodeInitiateRequest({
+      proposedDlmsVersion: 6,
+      proposedConformance: o.proposedConformance ?? (o.referencing === 'SN' ? SN_CLIENT_CONFORMANCE : LN_CLIENT_CONFORMANCE),
+      clientMaxReceivePduSize: o.clientMaxPdu ?? 0xffff,
+    });
+    rlrq.userInformation = { type: 'raw', bytes: await cipher.protect(init, 'glo') };
+  }
+  let answer: Uint8Array;
+  try {
+    answer = await transport.request(encodeRlrq(rlrq));
+  } catch (e) {
+    if (e instanceof MeterError && (e.code === 'TIMEOUT' || e.code === 'NO_ANSWER')) {
+      o.log?.(3, 'No answer to RLRQ; the association is considered released.');
+      return;
+    }
+    throw e;
+  }
+  if (answer[0] === EXCEPTION_RESPONSE_TAG) {
+    o.log?.(3, 'The meter answered RLRQ with an exception-response; the association is considered released.');
+    return;
+  }
+  const rlre = decodeRlre(answer);
+  if (cipher && rlre.userInformation?.type === 'raw') {
+    try {
+      const plain = await cipher.unprotect(rlre.userInformation.bytes);
+      if (plain[0] !== INITIATE_RESPONSE_TAG) throw new MeterError('PROTOCOL', 'not an InitiateResponse');
+    } catch (e) {
+      // The association ends either way; an RLRE we cannot check is worth a trace line, not a failure.
+      o.log?.(2, `The RLRE's protected user-information did not check out (${e instanceof MeterError ? e.message : 'error'}).`);
+    }
+  }
 }

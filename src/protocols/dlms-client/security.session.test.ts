@@ -8,7 +8,7 @@ import { HdlcClient } from '../hdlc/client-session';
 import { serverAddress } from '../hdlc/address';
 import { WrapperClient } from '../wrapper/client-session';
 import { parseObis } from '../cosem/obis';
-import { SimDlmsMeter } from '../../sim/dlms/server';
+import { SimDlmsMeter, type SimAssociationQuirks } from '../../sim/dlms/server';
 import type { SimSecurityOptions } from '../../sim/dlms/security';
 import { createDemoDlmsModel } from '../../sim/dlms/model';
 import { fromHex, toHex } from '../dlms/hex';
@@ -59,6 +59,8 @@ interface RigOptions {
   log?: SessionLog;
   startCounter?: number;
   clock?: VirtualClock;
+  quirks?: SimAssociationQuirks;
+  releaseWithRlrq?: boolean;
 }
 
 function meterFor(o: RigOptions, clock: VirtualClock): SimDlmsMeter {
@@ -75,7 +77,7 @@ function meterFor(o: RigOptions, clock: VirtualClock): SimDlmsMeter {
     security.ecdsaPrivateKey = ecdsa[suite].meter.privateKey;
     security.clientPublicKey = ecdsa[suite].client.publicKey;
   }
-  return new SimDlmsMeter(clock, { referencing: o.referencing ?? 'LN', model: createDemoDlmsModel({ epochMs: EPOCH }), security });
+  return new SimDlmsMeter(clock, { referencing: o.referencing ?? 'LN', model: createDemoDlmsModel({ epochMs: EPOCH }), security, ...(o.quirks ? { quirks: o.quirks } : {}) });
 }
 
 function rig(o: RigOptions) {
@@ -117,6 +119,7 @@ function rig(o: RigOptions) {
     security,
     ...(o.password !== undefined ? { password: o.password } : ['High', 'HighMd5', 'HighSha1', 'HighSha256'].includes(o.auth) ? { password: HLS_SECRET } : {}),
     ...(log ? { log } : {}),
+    ...(o.releaseWithRlrq !== undefined ? { releaseWithRlrq: o.releaseWithRlrq } : {}),
   };
   const session = new DlmsSession(transport, new MeterKnowledge(), opts);
   return { clock, meter, session, transport };
@@ -270,12 +273,62 @@ describe('HLS failures leave nothing half-open', () => {
       });
     });
   }
-  it('the High secret must be an AES key (16 or 32 bytes)', async () => {
-    const { clock, session, transport } = rig({ link: 'wrapper', auth: 'High', password: 'short' });
+  it('a short High secret is zero-padded to the AES key (as the widely deployed stack does): a whole session with "Gurux"', async () => {
+    for (const link of ['wrapper', 'hdlc'] as const) {
+      const { clock, session, meter } = rig({ link, auth: 'High', password: 'Gurux', meterSecret: 'Gurux' });
+      await clock.run(async () => {
+        await session.connect();
+        await readEnergyAndVoltage(session);
+        await session.close();
+      });
+      expect(meter.counters.hlsFailures).toBe(0);
+    }
+  });
+
+  it('a High secret longer than 32 bytes cannot be an AES key: CONFIG_INVALID, and the link is closed again', async () => {
+    const { clock, session, transport } = rig({ link: 'wrapper', auth: 'High', password: 'x'.repeat(33) });
     await clock.run(async () => {
       await expect(session.connect()).rejects.toMatchObject({ code: 'CONFIG_INVALID' });
       expect(transport.connected).toBe(false);
     });
+  });
+});
+
+describe('release of a ciphered association (issue 11.4)', () => {
+  for (const link of ['wrapper', 'hdlc'] as const) {
+    it(`${link}: the RLRQ carries a protected InitiateRequest; a meter that refuses plain RLRQs releases`, async () => {
+      const { clock, session, meter } = rig({ link, auth: 'HighGmac', policy: 'authenticated_encrypted', quirks: { exceptionOnPlainRlrq: true }, releaseWithRlrq: true });
+      const answers: { client: number; request: number; answer: number; ciphered: boolean }[] = [];
+      const handle = meter.handle.bind(meter);
+      meter.handle = async (apdu, client) => {
+        const answer = await handle(apdu, client);
+        // An RLRQ's user-information (BE) holds a glo-initiate-request (0x21) when protected, 0x01 when plain.
+        const ui = apdu[0] === 0x62 ? apdu.indexOf(0xbe) : -1;
+        answers.push({ client, request: apdu[0], answer: answer[0], ciphered: ui > 0 && apdu[ui + 4] === 0x21 });
+        return answer;
+      };
+      await clock.run(async () => {
+        await session.connect();
+        await readEnergyAndVoltage(session);
+        await session.close();
+      });
+      // The public client's release (frame counter read) stays plain; the ciphered association's is protected.
+      const release = answers.find((a) => a.request === 0x62 && a.client === 0x30);
+      expect(release).toEqual({ client: 0x30, request: 0x62, answer: 0x63, ciphered: true });
+      expect(meter.openAssociations).toEqual([]);
+      expect(meter.counters.decipherFailures).toBe(0);
+    });
+  }
+
+  it('an exception-response to the RLRQ is a finished release: close() resolves, the values read stand', async () => {
+    const lines: string[] = [];
+    const { clock, session } = rig({ link: 'wrapper', auth: 'HighGmac', policy: 'authenticated_encrypted', quirks: { rlrq: 'exception' }, log: (_l, m) => lines.push(m) });
+    await clock.run(async () => {
+      await session.connect();
+      await readEnergyAndVoltage(session);
+      await session.close();
+    });
+    expect(lines.some((m) => /exception-response; the association is considered released/.test(m))).toBe(true);
   });
 });
 

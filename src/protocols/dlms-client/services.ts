@@ -57,6 +57,11 @@ export class DlmsServices {
     private readonly opts: ServiceOptions,
   ) {}
 
+  /** The session's trace, for the reader's level-3 notes. */
+  get log(): SessionLog | undefined {
+    return this.opts.log;
+  }
+
   private nextInvoke(): number {
     this.invokeId = (this.invokeId + 1) & 0x0f;
     return HIGH_PRIORITY_CONFIRMED | this.invokeId;
@@ -179,7 +184,8 @@ export class DlmsServices {
     const answer = await this.transact({ type: 'get-request-with-list', invokeIdAndPriority, attributes: items });
     if (answer.type === 'get-response-with-list') {
       if (answer.results.length !== items.length) {
-        throw new MeterError('PROTOCOL', `Asked for ${items.length} attributes, the meter answered ${answer.results.length}.`);
+        // LENGTH, not PROTOCOL: a list answer cut short is how meters meet a list size limit.
+        throw new MeterError('LENGTH', `Asked for ${items.length} attributes, the meter answered ${answer.results.length}.`);
       }
       return answer.results;
     }
@@ -239,7 +245,7 @@ export class DlmsServices {
       return items.length === 1 ? [{ type: 'data', value: decodeWhole(whole) }] : decodeReadResultList(whole, items.length);
     }
     if (answer.items.length !== items.length) {
-      throw new MeterError('PROTOCOL', `Asked for ${items.length} variables, the meter answered ${answer.items.length}.`);
+      throw new MeterError('LENGTH', `Asked for ${items.length} variables, the meter answered ${answer.items.length}.`);
     }
     return answer.items;
   }
@@ -293,7 +299,7 @@ function decodeWhole(bytes: Uint8Array): DlmsData {
 /** SEQUENCE OF Get-Data-Result, as carried in blocks: count, then per item 0x00 Data | 0x01 result. */
 function decodeResultList(bytes: Uint8Array, expected: number): GetDataResult[] {
   const { count, offset } = readLength(bytes, 0);
-  if (count !== expected) throw new MeterError('PROTOCOL', `Asked for ${expected} attributes, the meter answered ${count}.`);
+  if (count !== expected) throw new MeterError('LENGTH', `Asked for ${expected} attributes, the meter answered ${count}.`);
   const out: GetDataResult[] = [];
   let pos = offset;
   for (let i = 0; i < count; i++) {

@@ -76,6 +76,8 @@ export type ProfileSelection = { from: number; to: number } | { fromEntry: numbe
 export class DlmsSession {
   private services!: DlmsServices;
   private reader!: AttributeReader;
+  /** The association's ciphering state: the RLRQ is protected with it too. */
+  private cipher?: CipherContext;
   association?: AssociationResult;
 
   constructor(
@@ -126,6 +128,7 @@ export class DlmsSession {
         }
       }
     }
+    this.cipher = cipher;
     await this.transport.connect();
     let association: AssociationResult | undefined;
     try {
@@ -174,7 +177,8 @@ export class DlmsSession {
       );
     } catch (e) {
       // An accepted (or HLS-pending) association is released before the link goes down.
-      if (association && this.transport.kind === 'wrapper') await release(this.transport).catch(() => undefined);
+      if (association && this.transport.kind === 'wrapper') await this.releaseQuietly();
+      // HDLC DISC even after a refusal: the meter's port is free at once, not after its inactivity timeout.
       await this.transport.disconnect().catch(() => undefined);
       throw e;
     }
@@ -224,10 +228,19 @@ export class DlmsSession {
     return this.services;
   }
 
-  /** Values (scaled where the class has a scaler), one result per request, per-item errors inside. */
-  async readValues(requests: ValueRequest[]): Promise<ValueResult[]> {
+  /**
+   * Values (scaled where the class has a scaler), one result per request, per-item errors inside.
+   * `progress[i]` is filled as request i completes, so a caller keeps what was read if the link drops.
+   */
+  async readValues(requests: ValueRequest[], progress?: (ValueResult | undefined)[]): Promise<ValueResult[]> {
     this.assertOpen();
-    return this.reader.read(requests);
+    return this.reader.read(requests, progress);
+  }
+
+  /** Is this the meter the knowledge was learnt from? Forgets the knowledge when not (see AttributeReader). */
+  async checkIdentity(): Promise<boolean> {
+    this.assertOpen();
+    return this.reader.checkIdentity();
   }
 
   async get(attribute: AttributeDescriptor, access?: SelectiveAccess): Promise<DlmsData> {
@@ -335,11 +348,28 @@ export class DlmsSession {
     return unwrapReadResult(result);
   }
 
-  /** Release (RLRQ where it matters) and close the link layer. Never throws for a silent meter. */
+  /**
+   * Release (RLRQ where it matters) and close the link layer. Never throws: whatever happens now (an
+   * exception-response, silence, a dropped line) cannot take back what was read before.
+   */
   async close(): Promise<void> {
     const wantRlrq = this.opts.releaseWithRlrq ?? this.transport.kind === 'wrapper';
-    if (this.association && wantRlrq) await release(this.transport).catch(() => undefined);
+    if (this.association && wantRlrq) await this.releaseQuietly();
     this.association = undefined;
-    await this.transport.disconnect().catch(() => undefined);
+    await this.transport.disconnect().catch((e: unknown) => {
+      this.opts.log?.(2, `Closing the link failed after the reads (${e instanceof MeterError ? e.code : 'error'}); the values read stand.`);
+    });
+  }
+
+  private async releaseQuietly(): Promise<void> {
+    await release(this.transport, {
+      ...(this.cipher ? { cipher: this.cipher } : {}),
+      referencing: this.opts.referencing,
+      ...(this.opts.proposedConformance !== undefined ? { proposedConformance: this.opts.proposedConformance } : {}),
+      ...(this.opts.clientMaxPdu ? { clientMaxPdu: this.opts.clientMaxPdu } : {}),
+      ...(this.opts.log ? { log: this.opts.log } : {}),
+    }).catch((e: unknown) => {
+      this.opts.log?.(2, `Release failed (${e instanceof MeterError ? e.code : 'error'}); the association ends with the link.`);
+    });
   }
 }

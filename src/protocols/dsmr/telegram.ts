@@ -1,6 +1,6 @@
 /**
  * DSMR P1 telegrams (and IEC 62056-21 mode D pushes, which share the format):
- *   /XXXZ ident CRLF CRLF data lines ... !CRC CRLF
+ *   /XXXZ ident CRLF CRLF data lines ... !CRC CRLF   (the '!' may also follow the last ')' directly)
  * The CRC is CRC-16/ARC over every byte from '/' through '!' inclusive, printed as hex after '!'.
  * DSMR 4/5 always print four digits; some meters drop leading zeros (`!B9F`); DSMR 2/3 and plain mode D
  * have no CRC at all. A telegram whose CRC does not match is rejected (CHECKSUM), never half-used.
@@ -47,30 +47,81 @@ function isHex(c: number): boolean {
 
 export interface TelegramBounds {
   start: number;
+  /** Index of the end marker '!'; -1 for a telegram cut off by the start of the next one. */
   bang: number;
-  /** Index just past the LF that ends the '!' line. */
+  /** Index just past the LF that ends the '!' line; for a cut telegram, the next telegram's '/'. */
   end: number;
+  /** The meter restarted mid-telegram: a new '/' came before this telegram's end marker. */
+  cut?: boolean;
 }
+
+const OPEN = 0x28;
+const CLOSE = 0x29;
 
 /**
  * Where the first complete telegram lies in `bytes`, or undefined when it is not complete yet.
- * Garbage before the '/' is skipped. Pure scanning: no allocation driven by the input.
+ * Garbage before the '/' is skipped. The end marker '!' stands at the start of a line or right after a
+ * data set's ')'. A '/' outside a value (a meter that restarted and sends a new header) ends the
+ * telegram before it as cut off, so the next one is not lost with it; so does a '/' inside a value that
+ * never closes on its line (the restart came mid-value). Pure scanning: no allocation driven by the input.
  */
+/**
+ * Where a meter that restarted mid-message begins again between `from` and `to`: a '/' outside a
+ * value, or one inside a value that never closes on its line (the restart came mid-value). -1 if none.
+ */
+export function findRestart(bytes: Uint8Array, from: number, to: number): number {
+  let open = false;
+  let slashInValue = -1;
+  for (let i = from; i < to; i++) {
+    const c = bytes[i];
+    if (c === LF) {
+      if (open && slashInValue !== -1) return slashInValue;
+      open = false;
+      slashInValue = -1;
+    } else if (open) {
+      if (c === CLOSE) open = false;
+      else if (c === SLASH && slashInValue === -1) slashInValue = i;
+    } else if (c === OPEN) open = true;
+    else if (c === SLASH) return i;
+  }
+  return open ? slashInValue : -1;
+}
+
 export function findTelegram(bytes: Uint8Array, from = 0): TelegramBounds | undefined {
   const start = bytes.indexOf(SLASH, from);
   if (start === -1) return undefined;
-  let i = start + 1;
-  for (;;) {
-    const lf = bytes.indexOf(LF, i);
-    if (lf === -1 || lf + 1 >= bytes.length) return undefined;
-    if (bytes[lf + 1] === BANG) {
-      const bang = lf + 1;
-      const endLf = bytes.indexOf(LF, bang + 1);
-      if (endLf === -1) return undefined;
-      return { start, bang, end: endLf + 1 };
+  const headerEnd = bytes.indexOf(LF, start);
+  // A second '/' in the header line: the meter restarted while printing it.
+  const again = bytes.indexOf(SLASH, start + 1);
+  if (again !== -1 && (headerEnd === -1 || again < headerEnd)) return { start, bang: -1, end: again, cut: true };
+  if (headerEnd === -1) return undefined;
+  let open = false;
+  let slashInValue = -1;
+  for (let i = headerEnd + 1; i < bytes.length; i++) {
+    const c = bytes[i];
+    if (c === LF) {
+      if (open && slashInValue !== -1) return { start, bang: -1, end: slashInValue, cut: true };
+      open = false;
+      slashInValue = -1;
+      continue;
     }
-    i = lf + 1;
+    if (open) {
+      if (c === CLOSE) open = false;
+      else if (c === SLASH && slashInValue === -1) slashInValue = i;
+      continue;
+    }
+    if (c === OPEN) open = true;
+    else if (c === SLASH) return { start, bang: -1, end: i, cut: true };
+    else if (c === BANG && (bytes[i - 1] === LF || bytes[i - 1] === CLOSE)) {
+      const endLf = bytes.indexOf(LF, i + 1);
+      // A restart inside the end line (the CRC cut short) must not swallow the next header.
+      const restart = bytes.indexOf(SLASH, i + 1);
+      if (restart !== -1 && (endLf === -1 || restart < endLf)) return { start, bang: -1, end: restart, cut: true };
+      if (endLf === -1) return undefined;
+      return { start, bang: i, end: endLf + 1 };
+    }
   }
+  return undefined;
 }
 
 /** Decodes one telegram (leading garbage allowed; anything after its '!' line is ignored). */
@@ -80,6 +131,7 @@ export function decodeTelegram(bytes: Uint8Array, opts: TelegramOptions = {}): T
     if (bytes.indexOf(SLASH) === -1) throw new ProtocolError('FRAMING', 'No telegram header ("/") found.', { frame: bytes.slice(0, 64) });
     throw new ProtocolError('FRAMING', 'Telegram has no "!" end line.', { frame: bytes.slice(0, 64) });
   }
+  if (b.cut) throw new ProtocolError('FRAMING', 'Telegram cut off: the next telegram starts before its "!" end line.', { frame: bytes.slice(b.start, Math.min(b.end, b.start + 64)) });
   // CRC digits: up to four hex characters after '!', then the line end.
   let k = b.bang + 1;
   while (k < b.end && isHex(bytes[k])) k++;

@@ -120,6 +120,26 @@ export function sameAddress(a: HdlcAddress, b: HdlcAddress): boolean {
   return a.value === b.value && a.size === b.size;
 }
 
+/**
+ * The same server written in another size: equal logical and physical halves (`03` is `00 03` is
+ * `00 00 00 03`). Many meters answer from their own size whatever size they were addressed with.
+ */
+export function sameServerInAnySize(a: HdlcAddress, b: HdlcAddress): boolean {
+  if (sameAddress(a, b)) return true;
+  const x = splitServerAddress(a);
+  const y = splitServerAddress(b);
+  return x.logical === y.logical && x.physical === y.physical;
+}
+
+/** `addr` written in `size` bytes (same logical and physical halves); PROTOCOL error when it does not fit. */
+export function serverAddressInSize(addr: HdlcAddress, size: HdlcAddressSize): HdlcAddress {
+  const { logical, physical } = splitServerAddress(addr);
+  const fits = size === 4 || (size === 2 ? logical <= 0x7f && physical <= 0x7f : logical === 0 && physical <= 0x7f);
+  if (!fits) throw new ProtocolError('PROTOCOL', `Server address ${formatAddress(addr)} cannot be written in ${size} byte(s).`);
+  const value = size === 4 ? ((logical << 14) | physical) >>> 0 : size === 2 ? (logical << 7) | physical : physical;
+  return { value, size };
+}
+
 export function formatAddress(addr: HdlcAddress): string {
   return `0x${addr.value.toString(16).toUpperCase()}/${addr.size}`;
 }

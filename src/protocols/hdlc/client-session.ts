@@ -1,43 +1,16 @@
 import type { Clock } from '../../core/clock';
 import { MeterError } from '../../core/errors';
 import type { Link } from '../../core/link';
-import type { SessionLog } from '../../core/logger';
 import { type DlmsTransport, type TransportStats, emptyTransportStats } from '../transport';
-import { type HdlcAddress, clientAddress, sameAddress } from './address';
+import { type HdlcAddress, clientAddress, formatAddress, sameAddress, sameServerInAnySize } from './address';
 import { type HdlcFrame, type HdlcFrameInput, describeFrame, encodeFrame } from './frame';
 import { HdlcFrameIo } from './frame-io';
+import { type HdlcClientOptions, defaultInterFrameMs } from './client-options';
 import { addLlc, stripLlc } from './llc';
 import { DEFAULT_HDLC_PARAMETERS, type HdlcParameters, clampParameters, decodeParameters, encodeParameters } from './params';
 import { SendWindow, concat, splitSegments } from './sequence';
 
-export interface HdlcClientOptions {
-  /** Server (meter) address: see serverAddress() / serverAddressFromSerial(). */
-  server: HdlcAddress;
-  /** Client address (0x10 public, ...), a number or a 1-byte address. */
-  client: number | HdlcAddress;
-  /** Wait for an answer before polling again (timeout_ms). Default 2500. */
-  timeoutMs?: number;
-  /** Retries after the first attempt, per step (retry_counter). Default 3. */
-  retries?: number;
-  /** Put the parameter negotiation field in SNRM. Default true; some meters (Elgama) want a bare SNRM. */
-  proposeParameters?: boolean;
-  /** Values proposed in SNRM (client's view: Tx = what the client sends). Default 128 / 1. */
-  proposal?: Partial<HdlcParameters>;
-  /** Encode proposed windows in one byte rather than four. */
-  compactWindow?: boolean;
-  /** Accept I-frames whatever their N(S), and ignore N(R), for meters that number frames wrongly. */
-  tolerateBrokenSequence?: boolean;
-  /** How long to wait after RNR before polling again. Default 300 ms. */
-  rnrWaitMs?: number;
-  /** After a damaged frame, poll again after this much silence instead of the full timeout. Default min(timeoutMs, 500). */
-  damagedWaitMs?: number;
-  /** Drop an unfinished frame after this much silence on the line. Default 500 ms. */
-  partialTimeoutMs?: number;
-  /** Refuse responses larger than this (memory bound). Default 4 MiB. */
-  maxResponseBytes?: number;
-  signal?: AbortSignal;
-  log?: SessionLog;
-}
+export type { HdlcClientOptions };
 
 /**
  * HDLC client (primary station) over a Link: SNRM/UA, segmented and windowed I-frame exchange with
@@ -49,6 +22,8 @@ export class HdlcClient implements DlmsTransport {
   /** Parameters in force, from the client's view (maxInfoTx = largest information field it sends). */
   negotiated: HdlcParameters = { ...DEFAULT_HDLC_PARAMETERS };
   private isConnected = false;
+  /** The meter accepted our SNRM and no DISC, DM or lost port has ended that since (even if an exchange failed). */
+  private meterConnected = false;
   private busy = false;
   private vs = 0;
   private vr = 0;
@@ -57,9 +32,12 @@ export class HdlcClient implements DlmsTransport {
   private readonly client: HdlcAddress;
   private readonly timeoutMs: number;
   private readonly retries: number;
+  private nrStuck: boolean;
+  private otherSizeNoted = false;
+  private missingFinalNoted = false;
 
   constructor(
-    link: Link,
+    private readonly link: Link,
     private readonly clock: Clock,
     private readonly opts: HdlcClientOptions,
   ) {
@@ -67,6 +45,7 @@ export class HdlcClient implements DlmsTransport {
     this.client = typeof opts.client === 'number' ? clientAddress(opts.client) : opts.client;
     this.timeoutMs = opts.timeoutMs ?? 2500;
     this.retries = Math.max(0, opts.retries ?? 3);
+    this.nrStuck = opts.nrNeverAdvances === true;
     this.io = new HdlcFrameIo(link, clock, this.stats, opts.log, 250, opts.partialTimeoutMs);
   }
 
@@ -76,6 +55,29 @@ export class HdlcClient implements DlmsTransport {
 
   get maxApduHint(): number | undefined {
     return undefined;
+  }
+
+  /**
+   * The meter answers with I-frames whose N(R) does not acknowledge the request they answer (a server
+   * bug seen in the field). Learnt during this session or given in the options; a driver keeps it as
+   * knowledge of the meter for the next session.
+   */
+  get nrNeverAdvances(): boolean {
+    return this.nrStuck;
+  }
+
+  /** Silence after a segment without the final bit that means "nothing more is coming": ask at once. */
+  private get interFrameMs(): number {
+    return this.opts.interFrameMs ?? defaultInterFrameMs(this.link);
+  }
+
+  private noteStuckNr(f: HdlcFrame): void {
+    if (this.nrStuck) return;
+    this.nrStuck = true;
+    this.opts.log?.(
+      2,
+      `HDLC: the meter's N(R)=${f.nr ?? 0} does not acknowledge the request it answers; taking its answers by N(S) alone for this meter (a known server bug).`,
+    );
   }
 
   /** The SNRM this client sends (exposed for traces and tests). */
@@ -120,6 +122,7 @@ export class HdlcClient implements DlmsTransport {
             this.adopt(ua);
             this.vs = this.vr = 0;
             this.isConnected = true;
+            this.meterConnected = true;
             this.opts.log?.(4, `HDLC connected: ${JSON.stringify(this.negotiated)}`);
             return;
           }
@@ -146,11 +149,15 @@ export class HdlcClient implements DlmsTransport {
   }
 
   async disconnect(): Promise<void> {
-    if (!this.isConnected) return;
+    if (!this.isConnected && !this.meterConnected) return;
     return this.exclusive(async () => {
+      // After a failed exchange (a silent RLRQ, a refused association) the meter may still hold the
+      // connection: one DISC frees its port now instead of after its inactivity timeout.
+      const attempts = this.isConnected ? this.retries : 0;
       this.isConnected = false;
+      this.meterConnected = false;
       const disc = this.discFrame();
-      for (let attempt = 0; attempt <= this.retries; attempt++) {
+      for (let attempt = 0; attempt <= attempts; attempt++) {
         if (attempt > 0) this.stats.retries++;
         await this.io.send(disc, 'DISC');
         const deadline = this.clock.now() + this.timeoutMs;
@@ -184,9 +191,21 @@ export class HdlcClient implements DlmsTransport {
 
   private fromServer(f: HdlcFrame): boolean {
     // Our own echo (optical heads) and other stations' traffic on a bus end up here too.
-    const ok = sameAddress(f.dest, this.client) && sameAddress(f.src, this.server);
-    if (!ok) this.stats.badFrames++;
-    return ok;
+    if (!sameAddress(f.dest, this.client)) {
+      this.stats.badFrames++;
+      return false;
+    }
+    if (sameAddress(f.src, this.server)) return true;
+    // Many meters answer from their own address size whatever size they were addressed with (`03` for `00 03`).
+    if (sameServerInAnySize(f.src, this.server)) {
+      if (!this.otherSizeNoted) {
+        this.otherSizeNoted = true;
+        this.opts.log?.(3, `HDLC: the meter answers from ${formatAddress(f.src)}, the same server address as ${formatAddress(this.server)} in another size; accepted.`);
+      }
+      return true;
+    }
+    this.stats.badFrames++;
+    return false;
   }
 
   private async exclusive<T>(fn: () => Promise<T>): Promise<T> {
@@ -195,7 +214,7 @@ export class HdlcClient implements DlmsTransport {
     try {
       return await fn();
     } catch (e) {
-      if (e instanceof MeterError && e.code === 'PORT_LOST') this.isConnected = false;
+      if (e instanceof MeterError && e.code === 'PORT_LOST') this.isConnected = this.meterConnected = false;
       throw e;
     } finally {
       this.busy = false;
@@ -226,6 +245,10 @@ export class HdlcClient implements DlmsTransport {
     };
     // Set when our last frame was a recovery poll (already paid for): the go-back it triggers is free.
     let polled = false;
+    // Response frames since we last sent anything: a full window of them without the final bit means the
+    // meter forgot the bit, and a short silence then says the segment is all there is.
+    let sinceAsk = 0;
+    let finalMissing = false;
 
     const spend = (why: string): void => {
       if (budget-- <= 0) {
@@ -235,6 +258,7 @@ export class HdlcClient implements DlmsTransport {
       this.stats.retries++;
     };
     const sendWindow = async (): Promise<void> => {
+      sinceAsk = 0;
       for (const s of tx.take()) {
         const bytes = this.frame({ type: 'I', ns: s.ns, nr: this.vr, pf: s.poll, segmented: s.index < segments.length - 1, info: segments[s.index] });
         await this.io.send(bytes, `I N(S)=${s.ns} N(R)=${this.vr}${s.poll ? ' P' : ''} ${segments[s.index].length} bytes`);
@@ -243,6 +267,8 @@ export class HdlcClient implements DlmsTransport {
       arm();
     };
     const poll = async (): Promise<void> => {
+      sinceAsk = 0;
+      finalMissing = false;
       await this.poll();
       arm();
     };
@@ -267,6 +293,15 @@ export class HdlcClient implements DlmsTransport {
       const left = deadline - this.clock.now();
       const r = left > 0 ? await this.io.next(left, this.opts.signal) : null;
       if (!r) {
+        if (finalMissing) {
+          // Not a loss: the meter left the final bit off a segment and waits for our RR.
+          if (!this.missingFinalNoted) {
+            this.missingFinalNoted = true;
+            this.opts.log?.(3, 'HDLC: the meter sends segments without the final bit; asking for the next after the inter-frame silence.');
+          }
+          await poll();
+          continue;
+        }
         spend('no answer');
         // A partial frame left from before the silence can only be a damaged one.
         this.io.resetPartial();
@@ -282,12 +317,24 @@ export class HdlcClient implements DlmsTransport {
       const f = r.frame;
       if (!this.fromServer(f)) continue;
       arm();
+      finalMissing = false;
       const afterPoll = polled;
       polled = false;
       switch (f.type) {
         case 'RR':
         case 'RNR': {
-          if (!acknowledge(f)) break;
+          const outstanding = tx.unacknowledged;
+          if (!tolerate && f.type === 'RR' && outstanding > 0 && !afterPoll && (outstanding === 1 || this.nrStuck)) {
+            // The meter answers the frame that carried our poll bit, so it has it: an N(R) that acknowledges
+            // nothing new here is a server that echoes our N(R) or never advances its own, not a reject.
+            // (A real reject answers a recovery poll, or leaves part of a longer window unacknowledged.)
+            if (tx.ack(f.nr ?? 0) === 'new') budget = this.retries;
+            if (tx.unacknowledged > 0) {
+              this.noteStuckNr(f);
+              tx.ackAll();
+              budget = this.retries;
+            }
+          } else if (!acknowledge(f)) break;
           if (f.type === 'RNR') {
             spend('the meter stays busy (RNR)');
             await this.clock.sleep(this.opts.rnrWaitMs ?? 300, this.opts.signal);
@@ -306,7 +353,15 @@ export class HdlcClient implements DlmsTransport {
           break;
         }
         case 'I': {
-          if (!acknowledge(f)) break;
+          if (!tolerate && tx.allSent && f.ns === this.vr) {
+            // The N(S) we expect, after the whole request: this answers it, so the meter has every frame of
+            // it whatever its N(R) says. Some servers never advance N(R); dropping their answers and polling
+            // gets nothing (or a closed connection).
+            if (tx.ack(f.nr ?? 0) === 'invalid' || !tx.allAcknowledged) {
+              this.noteStuckNr(f);
+              tx.ackAll();
+            }
+          } else if (!acknowledge(f)) break;
           if (!tx.allSent) break; // a response before the request was complete: ignore it
           if (!tolerate && f.ns !== this.vr) {
             this.stats.badFrames++;
@@ -331,10 +386,15 @@ export class HdlcClient implements DlmsTransport {
             return stripLlc(concat(parts), 'response');
           }
           if (f.pf) await poll();
+          else if (++sinceAsk >= this.negotiated.windowRx) {
+            // A whole window without the final bit: nothing more will come until we ask.
+            finalMissing = true;
+            deadline = Math.min(deadline, this.clock.now() + this.interFrameMs);
+          }
           break;
         }
         case 'DM':
-          this.isConnected = false;
+          this.isConnected = this.meterConnected = false;
           throw new MeterError('PROTOCOL', 'The meter is in disconnected mode (DM): the HDLC connection is gone.', { frame: r.raw });
         case 'FRMR':
           this.isConnected = false;

@@ -10,6 +10,8 @@ export {
   encodeAddress,
   formatAddress,
   sameAddress,
+  sameServerInAnySize,
+  serverAddressInSize,
   serverAddress,
   serverAddressFromSerial,
   splitServerAddress,

@@ -3,7 +3,7 @@ import { MeterError } from '../../core/errors';
 import type { Link } from '../../core/link';
 import type { SessionLog } from '../../core/logger';
 import { type TransportStats, emptyTransportStats } from '../transport';
-import { type HdlcAddress, sameAddress } from './address';
+import { type HdlcAddress, type HdlcAddressSize, sameAddress, sameServerInAnySize, serverAddressInSize } from './address';
 import { type HdlcFrame, type HdlcFrameInput, encodeFrame } from './frame';
 import { HdlcFrameIo } from './frame-io';
 import { addLlc, stripLlc } from './llc';
@@ -33,6 +33,23 @@ export interface HdlcServerOptions {
   busy?: () => boolean;
   /** Behave like meters with broken numbering: send N(S)=N(R)=0 always, ignore the client's numbers. */
   brokenSequence?: boolean;
+  /**
+   * A server seen in the field: N(S) is right but the N(R) it sends never advances (0 in every I-frame,
+   * and an RR echoes the N(R) the client sent, which reads as "send that frame again").
+   */
+  nrNeverAdvances?: boolean;
+  /**
+   * Treat an RR that does not ask for more of an answer in progress (a poll after the whole answer was
+   * sent) as fatal: close the connection, as the same server does.
+   */
+  dropLinkOnRR?: boolean;
+  /** Leave the final bit off every segment but the last of a response (another bug of that server). */
+  omitFinalBitOnSegments?: boolean;
+  /**
+   * Answer from this meter's address written in this size, whatever size the client used, and accept
+   * frames addressed to it in any size (as the widely deployed server stack does).
+   */
+  answerFromAddressSize?: HdlcAddressSize;
   /** Drop an unfinished frame after this much silence. Default 500 ms. */
   partialTimeoutMs?: number;
   /** Largest request accepted (memory bound). Default 64 KiB. */
@@ -56,9 +73,11 @@ export class HdlcServer {
   private tx: SendWindow | null = null;
   private txSegments: Uint8Array[] = [];
   private readonly io: HdlcFrameIo;
+  /** N(R) of the client's last I or RR frame (echoed by nrNeverAdvances). */
+  private clientNr = 0;
 
   constructor(
-    link: Link,
+    private readonly link: Link,
     clock: Clock,
     private readonly opts: HdlcServerOptions,
   ) {
@@ -93,7 +112,8 @@ export class HdlcServer {
 
   /** Process one decoded frame (public so a simulator can feed frames from elsewhere). */
   async handle(f: HdlcFrame): Promise<void> {
-    if (!sameAddress(f.dest, this.opts.address)) {
+    const anySize = this.opts.answerFromAddressSize !== undefined;
+    if (!(anySize ? sameServerInAnySize(f.dest, this.opts.address) : sameAddress(f.dest, this.opts.address))) {
       this.stats.badFrames++;
       return;
     }
@@ -140,6 +160,7 @@ export class HdlcServer {
           if (f.pf || f.type === 'I') await this.send({ type: 'DM', pf: true, dest: f.src }, 'DM');
           return;
         }
+        this.clientNr = f.nr ?? 0;
         if (f.type === 'I') await this.onInformation(f, peer);
         else if (f.type === 'RR') await this.onReceiveReady(f, peer);
         return;
@@ -215,6 +236,12 @@ export class HdlcServer {
 
   private async onReceiveReady(f: HdlcFrame, peer: HdlcAddress): Promise<void> {
     this.applyAck(f.nr);
+    if (this.opts.dropLinkOnRR && (!this.tx || this.tx.allSent)) {
+      this.opts.log?.(2, 'HDLC server: RR without an answer in progress; closing the connection (dropLinkOnRR).');
+      this.drop();
+      await this.link.close();
+      return;
+    }
     if (this.opts.busy?.()) {
       if (f.pf) await this.send({ type: 'RNR', pf: true, nr: this.vr, dest: peer }, 'RNR');
       return;
@@ -237,21 +264,26 @@ export class HdlcServer {
     if (!tx) return;
     for (const s of tx.take()) {
       const ns = this.broken ? 0 : s.ns;
-      const nr = this.broken ? 0 : this.vr;
+      const nr = this.broken || this.opts.nrNeverAdvances ? 0 : this.vr;
+      const segmented = s.index < tx.count - 1;
+      const pf = s.poll && !(segmented && this.opts.omitFinalBitOnSegments);
       await this.send(
-        { type: 'I', ns, nr, pf: s.poll, segmented: s.index < tx.count - 1, dest: peer, info: this.txSegments[s.index] },
-        `I N(S)=${ns} N(R)=${nr}${s.poll ? ' F' : ''} ${this.txSegments[s.index].length} bytes`,
+        { type: 'I', ns, nr, pf, segmented, dest: peer, info: this.txSegments[s.index] },
+        `I N(S)=${ns} N(R)=${nr}${pf ? ' F' : ''} ${this.txSegments[s.index].length} bytes`,
       );
     }
     this.vs = tx.nextNs;
   }
 
   private async sendRr(peer: HdlcAddress): Promise<void> {
-    await this.send({ type: 'RR', pf: true, nr: this.vr, dest: peer }, `RR N(R)=${this.vr} F`);
+    const nr = this.opts.nrNeverAdvances ? this.clientNr : this.vr;
+    await this.send({ type: 'RR', pf: true, nr, dest: peer }, `RR N(R)=${nr} F`);
   }
 
   private async send(f: Omit<HdlcFrameInput, 'src'>, what: string): Promise<void> {
-    let bytes: Uint8Array | null = encodeFrame({ ...f, src: this.opts.address });
+    const size = this.opts.answerFromAddressSize;
+    const src = size === undefined ? this.opts.address : serverAddressInSize(this.opts.address, size);
+    let bytes: Uint8Array | null = encodeFrame({ ...f, src });
     if (this.opts.onBeforeSend) bytes = this.opts.onBeforeSend(bytes);
     if (!bytes) {
       this.opts.log?.(6, `HDLC server: fault hook dropped ${what}`);

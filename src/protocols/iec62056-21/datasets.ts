@@ -2,7 +2,8 @@
  * Data-set parser for the data block of a readout, an R1/R5/R6 answer or a mode D / DSMR telegram:
  * `address(value*unit)(value*unit)...` lines up to the `!` end line. Tolerant of what meters in the
  * field do (LF-only line ends, garbage before an address, several data sets on one line, continuation
- * lines that start with `(`, decimal commas, `&` inside values); strict about field lengths.
+ * lines that start with `(`, decimal commas, `&` inside values, the `!` end marker right after the last
+ * data set's `)`); strict about field lengths.
  */
 import { ProtocolError } from '../../core/errors';
 
@@ -103,7 +104,9 @@ export function parseDataBlock(text: string, limits: DataSetLimits = DEFAULT_LIM
         i = close + 1;
         continue;
       }
-      if (c === 0x21 /* ! */ && !current && !sawData) {
+      // The end marker: on a line of its own, or (heat meters, some mode A meters) right after the
+      // last data set's ")" with no line break before it.
+      if (c === 0x21 /* ! */ && ((!current && !sawData) || s.charCodeAt(i - 1) === 0x29 /* ) */)) {
         complete = true;
         return;
       }

@@ -22,13 +22,20 @@ export interface FramerOptions {
   maxBlockBytes?: number;
 }
 
-export const DEFAULT_MAX_BLOCK_BYTES = 1 << 20;
+/**
+ * 128 KiB: far above any readout seen in the field (a few KiB; 20-30 KiB with history), and it bounds
+ * each exchange's time: 136 s at 9600 baud, 73 min at 300 (where real readouts are a few hundred bytes).
+ */
+export const DEFAULT_MAX_BLOCK_BYTES = 128 * 1024;
 const MAX_LINE = MAX_IDENT_LENGTH + 8;
 
 export class Framer {
   private buf = new Uint8Array(256);
+  /** The unconsumed bytes are buf[head, head + len): consuming only moves `head`, so dropping garbage
+   * one byte at a time (a flood of '/' without LF) costs O(1) per byte, not a copy of the buffer. */
+  private head = 0;
   private len = 0;
-  /** Where the scan for the end of the block starting at buf[0] stopped last time. */
+  /** Where the scan for the end of the block starting at the head stopped last time (relative). */
   private scanFrom = 0;
   /** Bytes discarded as garbage since the last reset (for the trace). */
   skipped = 0;
@@ -39,32 +46,42 @@ export class Framer {
 
   /** A copy of the unconsumed bytes (for echo checks and the trace). */
   peek(): Uint8Array {
-    return this.buf.slice(0, this.len);
+    return this.buf.slice(this.head, this.head + this.len);
   }
 
   push(bytes: Uint8Array): void {
-    if (this.len + bytes.length > this.buf.length) {
+    if (this.head + this.len + bytes.length > this.buf.length) {
       let cap = this.buf.length;
       while (cap < this.len + bytes.length) cap *= 2;
-      const next = new Uint8Array(cap);
-      next.set(this.buf.subarray(0, this.len));
-      this.buf = next;
+      if (cap === this.buf.length) this.buf.copyWithin(0, this.head, this.head + this.len);
+      else {
+        const next = new Uint8Array(cap);
+        next.set(this.buf.subarray(this.head, this.head + this.len));
+        this.buf = next;
+      }
+      this.head = 0;
     }
-    this.buf.set(bytes, this.len);
+    this.buf.set(bytes, this.head + this.len);
     this.len += bytes.length;
   }
 
   /** Drop `n` bytes from the front. */
   consume(n: number): void {
     const k = Math.min(n, this.len);
-    this.buf.copyWithin(0, k, this.len);
+    this.head += k;
     this.len -= k;
+    if (this.len === 0) this.head = 0;
     this.scanFrom = 0;
   }
 
   clear(): void {
+    this.head = 0;
     this.len = 0;
     this.scanFrom = 0;
+  }
+
+  private at(i: number): number {
+    return this.buf[this.head + i];
   }
 
   /** The next complete frame, or undefined when more bytes are needed. */
@@ -73,26 +90,26 @@ export class Framer {
     for (;;) {
       this.skipGarbage();
       if (this.len === 0) return undefined;
-      const first = this.buf[0];
+      const first = this.at(0);
       if (first === NAK) return this.take('nak', 1);
       if (first === ACK) {
         if (!opts.optionSelect) return this.take('ack', 1);
         // ACK V Z Y CR LF: wait for six bytes, or give up on it as garbage if it is malformed.
         if (this.len < 6) {
           let broken = false;
-          for (let i = 1; i < this.len; i++) if (this.buf[i] === LF) broken = true;
+          for (let i = 1; i < this.len; i++) if (this.at(i) === LF) broken = true;
           if (!broken) return undefined;
           this.dropOne();
           continue;
         }
-        if (this.buf[5] === LF) return this.take('option', 6);
+        if (this.at(5) === LF) return this.take('option', 6);
         this.dropOne();
         continue;
       }
       if (first === 0x2f /* '/' */) {
         const lim = Math.min(this.len, MAX_LINE);
         for (let i = 1; i < lim; i++) {
-          if (this.buf[i] === LF) return this.take('line', i + 1);
+          if (this.at(i) === LF) return this.take('line', i + 1);
         }
         if (this.len >= MAX_LINE) {
           this.dropOne();
@@ -103,7 +120,7 @@ export class Framer {
       // SOH or STX: a block runs to the first ETX/EOT, then one BCC byte.
       let i = Math.max(1, this.scanFrom);
       for (; i < this.len; i++) {
-        const c = this.buf[i];
+        const c = this.at(i);
         if (c === ETX || c === EOT) {
           if (i + 1 < this.len) return this.take('block', i + 2);
           this.scanFrom = i;
@@ -112,7 +129,7 @@ export class Framer {
       }
       this.scanFrom = i;
       if (this.len > max) {
-        const frame = this.buf.slice(0, 64);
+        const frame = this.buf.slice(this.head, this.head + 64);
         this.clear();
         throw new ProtocolError('LENGTH', `Block longer than ${max} bytes without an end.`, { frame });
       }
@@ -123,7 +140,7 @@ export class Framer {
   private skipGarbage(): void {
     let i = 0;
     while (i < this.len) {
-      const c = this.buf[i];
+      const c = this.at(i);
       if (c === SOH || c === STX || c === ACK || c === NAK || c === 0x2f) break;
       i++;
     }
@@ -139,7 +156,7 @@ export class Framer {
   }
 
   private take(kind: FrameKind, n: number): Frame {
-    const bytes = this.buf.slice(0, n);
+    const bytes = this.buf.slice(this.head, this.head + n);
     this.consume(n);
     return { kind, bytes };
   }

@@ -7,6 +7,7 @@
  */
 import { ProtocolError } from '../../core/errors';
 import type { DataSet, DataValue } from './datasets';
+import { localToUtc } from './local-time';
 
 export interface IecTimestamp {
   year: number;
@@ -63,6 +64,10 @@ export interface ProfileChannel {
 export interface ProfileRow {
   /** Meter-local time of the row (start + i * period). */
   localMs: number;
+  /** The row's instant in UTC (set by `profileToUtc` once the meter's time zone is known). */
+  utcMs?: number;
+  /** The meter's own text of the row's time (the header's for the first row). */
+  raw?: string;
   values: DataValue[];
 }
 
@@ -105,4 +110,24 @@ export function decodeProfileBlock(ds: DataSet): ProfileBlock {
 /** Every profile block among the data sets (addresses `P.xx` by default). */
 export function parseLoadProfile(sets: readonly DataSet[], match: (address: string) => boolean = (a) => /^P\.[0-9]{2}$/.test(a)): ProfileBlock[] {
   return sets.filter((ds) => match(ds.address) && isProfileHeader(ds)).map(decodeProfileBlock);
+}
+
+/**
+ * The block with every row's UTC instant: the header's time is converted with the meter's zone (and
+ * its season marker), the rows follow it a real-time period apart, so a profile across a clock change
+ * keeps its spacing. `raw` keeps the meter's text of the header time and the local time of each row.
+ */
+export function profileToUtc(block: ProfileBlock, zone: string): ProfileBlock {
+  const startUtc = localToUtc(block.start.localMs, zone, block.start.season);
+  const period = block.periodMinutes * 60_000;
+  return {
+    ...block,
+    rows: block.rows.map((r, i) => ({ ...r, utcMs: startUtc + i * period, raw: rawTime(r.localMs, block.start.season) })),
+  };
+}
+
+/** A meter-local time as the meter prints it: season digit before, season letter after. */
+function rawTime(localMs: number, season?: string): string {
+  if (season === 'S' || season === 'W') return formatIecTimestamp(localMs) + season;
+  return formatIecTimestamp(localMs, season);
 }

@@ -40,7 +40,13 @@ export interface IecSessionOptions {
   initialLine?: LineSettings;
   /** After a failed attempt, silence long enough for the meter to fall back to its initial state. */
   recoveryDelayMs?: number;
+  /**
+   * Longest single block (bytes). Also the time bound of each exchange: `timeoutMs` plus this many
+   * characters at the line rate, whatever the peer trickles.
+   */
   maxBlockBytes?: number;
+  /** Longest data message stitched from partial blocks (bytes). */
+  maxMessageBytes?: number;
   limits?: DataSetLimits;
   /** After silence at the proposed rate, propose the next lower one in the next attempt. Default true. */
   baudFallback?: boolean;
@@ -76,6 +82,7 @@ export function resolveOptions(o: IecSessionOptions): ResolvedOptions {
     initialLine: o.initialLine ?? LINE_300_7E1,
     recoveryDelayMs: o.recoveryDelayMs ?? 1600,
     maxBlockBytes: o.maxBlockBytes ?? DEFAULT_MAX_BLOCK_BYTES,
+    maxMessageBytes: o.maxMessageBytes ?? 16 * DEFAULT_MAX_BLOCK_BYTES,
     limits: o.limits ?? DEFAULT_LIMITS,
     acceptIncomplete: o.acceptIncomplete ?? false,
     baudFallback: o.baudFallback ?? true,

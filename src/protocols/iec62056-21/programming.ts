@@ -152,13 +152,20 @@ async function openOnce(io: IecIo, o: ResolvedOptions, opts: ProgrammingOptions)
       }
     },
     async close() {
-      if (!closed) {
-        closed = true;
-        if (o.pollDelayMs > 0) await io.clock.sleep(o.pollDelayMs, o.signal);
-        await io.send(encodeCommand({ command: 'B', type: '0' }), 'B0 break').catch(() => undefined);
+      // What was read before the break is complete and checked: a hang-up now (B0, the baud reset,
+      // the close delay) is logged and never turns those answers into failures.
+      try {
+        if (!closed) {
+          closed = true;
+          if (o.pollDelayMs > 0) await io.clock.sleep(o.pollDelayMs, o.signal);
+          await io.send(encodeCommand({ command: 'B', type: '0' }), 'B0 break');
+        }
+        await toInitialLine(io, o);
+        if (o.closeDelayMs > 0) await io.clock.sleep(o.closeDelayMs);
+      } catch (e) {
+        const err = toMeterError(e);
+        io.log(2, `link ended while closing the programming session (${err.code}): ${err.message}`);
       }
-      await toInitialLine(io, o).catch(() => undefined);
-      if (o.closeDelayMs > 0) await io.clock.sleep(o.closeDelayMs);
     },
   };
 }

@@ -11,6 +11,7 @@ import { MeterError, toMeterError } from '../../core/errors';
 import { type Link, charTimeMs } from '../../core/link';
 import { baudFromChar, minModeCChar, modeCCharFor } from './baud';
 import { parseDataBlock, type DataSet } from './datasets';
+import { assertPlausible } from './plausible';
 import { encodeOptionSelect, type Identification } from './messages';
 import { STANDARD_RATES, resolveOptions, type IecSessionOptions, type ResolvedOptions } from './options';
 import { IecIo } from './session-io';
@@ -43,6 +44,8 @@ export interface IecReadout {
   echo: boolean;
   skippedLines: string[];
   timing: IecReadoutTiming;
+  /** A failure after the complete readout (link lost during the close delay, ...): logged, readings kept. */
+  afterError?: string;
 }
 
 /** Errors after which a new sign-on cannot help. */
@@ -57,10 +60,9 @@ export async function readout(link: Link, clock: Clock, opts: IecSessionOptions 
   for (let attempt = 1; attempt <= o.retries + 1; attempt++) {
     const io = new IecIo(link, clock, { echo: o.echo, maxBlockBytes: o.maxBlockBytes, signal: o.signal, log: o.log });
     const info: AttemptInfo = {};
+    let r: IecReadout;
     try {
-      const r = await readoutOnce(io, o, attempt, info);
-      await finish(io, o);
-      return r;
+      r = await readoutOnce(io, o, attempt, info);
     } catch (e) {
       last = toMeterError(e);
       if (isFinal(last) || attempt > o.retries) {
@@ -76,7 +78,18 @@ export async function readout(link: Link, clock: Clock, opts: IecSessionOptions 
       }
       await toInitialLine(io, o).catch(() => undefined);
       await clock.sleep(o.recoveryDelayMs, o.signal);
+      continue;
     }
+    // The readout is complete and its BCC checked: nothing after it (the wait before closing, the
+    // line back to the initial rate, a gateway that hangs up) can make it less true. Logged, not thrown.
+    try {
+      await finish(io, o);
+    } catch (e) {
+      const err = toMeterError(e);
+      io.log(2, `link ended after a complete readout (${err.code}): ${err.message}; the readings stand`);
+      r.afterError = err.code;
+    }
+    return r;
   }
   throw last ?? new MeterError('INTERNAL');
 }
@@ -144,6 +157,7 @@ async function readoutOnce(io: IecIo, o: ResolvedOptions, attempt: number, info:
   // The XOR BCC misses some damage (a character turned into ETX ends the block early with a chance
   // BCC match); a readout must end with the "!" line, so a cut one is refused and read again.
   if (!parsed.complete && !o.acceptIncomplete) throw new MeterError('FRAMING', 'The readout has no "!" end line (cut short?).');
+  assertPlausible(parsed.dataSets); // damage parity and the BCC let through (FRAMING: read again); issue 13
   const endMs = io.clock.now();
   o.onProgress?.({ phase: 'done', bytes: text.length });
   io.log(4, `readout: ${parsed.dataSets.length} data sets, ${text.length} bytes at ${baudRate} baud in ${Math.round(endMs - startMs)} ms`);

@@ -5,7 +5,7 @@
  */
 import type { Clock } from '../../core/clock';
 import { MeterError } from '../../core/errors';
-import type { Link } from '../../core/link';
+import { charTimeMs, type Link } from '../../core/link';
 import { showBytes, textToBytes } from './chars';
 import { Framer, type Frame, type FramerOptions } from './framer';
 import type { IecLog } from './options';
@@ -109,10 +109,20 @@ export class IecIo {
    * The next frame. `timeoutMs` bounds the wait for the answer to start; once a frame has started,
    * each silence may last `interCharMs`. Throws NO_ANSWER when nothing at all ever came back in this
    * session, TIMEOUT otherwise.
+   *
+   * Bounded whatever the peer does: the whole exchange ends by `timeoutMs` plus the time the longest
+   * legal answer (`maxBlockBytes`) takes at the line rate, so a peer that sends a byte every 700 ms
+   * cannot keep it alive by pushing the inter-character deadline out; and more than that many bytes
+   * (plus as many again, at most 4 KiB, for echo and noise) in one exchange, a flood, is a LENGTH
+   * error with the buffer dropped.
    */
   async receive(timeoutMs: number, interCharMs: number, framing: FramerOptions = {}): Promise<Frame> {
     const start = this.clock.now();
     let lastByteAt = start;
+    const maxBytes = framing.maxBlockBytes ?? this.opts.maxBlockBytes;
+    const maxRx = maxBytes + Math.min(4096, maxBytes);
+    const hardDeadline = start + timeoutMs + interCharMs + maxRx * charTimeMs(this.link.line);
+    let rx = 0;
     for (;;) {
       this.checkAbort();
       if (this.stripEcho()) {
@@ -130,16 +140,25 @@ export class IecIo {
         }
       }
       const now = this.clock.now();
-      const deadline = this.framer.buffered > 0 ? Math.max(start + timeoutMs, lastByteAt + interCharMs) : start + timeoutMs;
+      const deadline = this.framer.buffered > 0 ? Math.min(Math.max(start + timeoutMs, lastByteAt + interCharMs), hardDeadline) : start + timeoutMs;
       if (now >= deadline) {
         const got = this.framer.peek();
         if (!this.anyRx) throw new MeterError('NO_ANSWER', undefined, { frame: got });
+        if (now >= hardDeadline) {
+          this.framer.clear();
+          throw new MeterError('TIMEOUT', `The answer did not end within ${Math.round(hardDeadline - start)} ms, the longest a legal answer (${maxBytes} bytes) takes at this line rate.`, { frame: this.mask(got.slice(0, 64)) });
+        }
         throw new MeterError('TIMEOUT', got.length > 0 ? `Incomplete message: ${showBytes(this.mask(got), 60)}` : 'No answer to the last message.', { frame: this.mask(got) });
       }
       const chunk = await this.link.read(Math.min(deadline - now, MAX_READ_SLICE_MS));
       if (chunk.length > 0) {
         this.anyRx = true;
         lastByteAt = this.clock.now();
+        rx += chunk.length;
+        if (rx > maxRx) {
+          this.framer.clear();
+          throw new MeterError('LENGTH', `More than ${maxRx} bytes in one exchange without a complete message: the buffer was dropped.`, { frame: this.mask(chunk.slice(0, 64)) });
+        }
         if (this.secrets.length === 0) this.log(7, `rx chunk (${chunk.length} bytes)`, chunk, 'rx');
         this.framer.push(chunk);
       }

@@ -10,6 +10,18 @@ import { decodeBlock, decodeIdentification, encodeRequest, type Block, type Iden
 import type { ResolvedOptions } from './options';
 import type { IecIo } from './session-io';
 
+/** Bytes that may arrive while waiting for an identification (an echo, noise, the line itself). */
+const IDENT_EXCHANGE_BYTES = 512;
+/**
+ * Frames skipped while waiting for one answer (echoes, stray ACKs, bad lines). Each skipped frame
+ * starts a new wait, so without a cap a peer that keeps sending them would hold the session for ever.
+ */
+const MAX_SKIPPED_FRAMES = 16;
+
+function skipped(n: number, what: string): void {
+  if (n > MAX_SKIPPED_FRAMES) throw new MeterError('PROTOCOL', `More than ${MAX_SKIPPED_FRAMES} unexpected messages while waiting for ${what}.`);
+}
+
 /** The wake-up train lasts 2.1..2.3 s at 300 baud, then 1.5..1.7 s of silence. */
 export const WAKE_UP_TRAIN_MS = 2200;
 export const WAKE_UP_SILENCE_MS = 1500;
@@ -41,8 +53,10 @@ export async function signOn(io: IecIo, o: ResolvedOptions): Promise<{ identific
   io.reset();
   o.onProgress?.({ phase: 'sign-on', bytes: 0 });
   await io.send(encodeRequest(o.address), `request /?${o.address}!`);
-  for (;;) {
-    const frame = await io.receive(o.timeoutMs, o.interCharTimeoutMs);
+  for (let n = 1; ; n++) {
+    if (n > 1) skipped(n - 1, 'the identification');
+    // The identification is one short line: its exchange is bounded by that, not by a readout's size.
+    const frame = await io.receive(o.timeoutMs, o.interCharTimeoutMs, { maxBlockBytes: IDENT_EXCHANGE_BYTES });
     if (frame.kind !== 'line') {
       io.log(4, `ignored ${frame.kind} while waiting for the identification`);
       continue;
@@ -68,7 +82,8 @@ export async function signOn(io: IecIo, o: ResolvedOptions): Promise<{ identific
  */
 export async function receiveBlock(io: IecIo, o: ResolvedOptions): Promise<Block | 'ack' | 'nak'> {
   let naks = 0;
-  for (;;) {
+  for (let n = 1; ; n++) {
+    if (n > 1) skipped(n - 1 - naks, 'a block');
     const frame = await io.receive(o.timeoutMs, o.interCharTimeoutMs);
     if (frame.kind === 'ack') return 'ack';
     if (frame.kind === 'nak') return 'nak';
@@ -96,9 +111,11 @@ export async function receiveBlock(io: IecIo, o: ResolvedOptions): Promise<Block
 export async function receiveData(io: IecIo, o: ResolvedOptions, onBytes?: (n: number) => void): Promise<{ text: string; blocks: number }> {
   let text = '';
   let blocks = 0;
+  let stray = 0;
   for (;;) {
     const b = await receiveBlock(io, o);
     if (b === 'ack' || b === 'nak') {
+      skipped(++stray, 'the data message');
       // A stray control byte (a late echo, line noise): the data message is still to come.
       io.log(4, `ignored ${b.toUpperCase()} while waiting for data`);
       continue;
@@ -109,6 +126,8 @@ export async function receiveData(io: IecIo, o: ResolvedOptions, onBytes?: (n: n
     }
     text += b.data;
     blocks++;
+    // A peer that sends partial blocks for ever: the stitched message is capped like one block.
+    if (text.length > o.maxMessageBytes) throw new MeterError('LENGTH', `Data message longer than ${o.maxMessageBytes} bytes (${blocks} blocks).`);
     onBytes?.(text.length);
     if (!b.partial) return { text, blocks };
     if (o.pollDelayMs > 0) await io.clock.sleep(o.pollDelayMs, o.signal);

@@ -102,6 +102,16 @@ export class WrapperExtractor {
   get pending(): number {
     return this.buf.length;
   }
+
+  /**
+   * Bytes the frame being received is known to need: the header alone until it is complete (a peer
+   * sends it in one piece), then header plus the APDU length it announces. 0 when nothing is pending.
+   */
+  get expected(): number {
+    if (this.buf.length === 0) return 0;
+    if (this.buf.length < WRAPPER_HEADER_LENGTH) return WRAPPER_HEADER_LENGTH;
+    return WRAPPER_HEADER_LENGTH + ((this.buf[6] << 8) | this.buf[7]);
+  }
 }
 
 /** wPorts from the DLMS device settings: source = client address, destination = logical address or 1. */

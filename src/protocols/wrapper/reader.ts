@@ -1,11 +1,17 @@
 import type { Clock } from '../../core/clock';
 import { MeterError } from '../../core/errors';
-import type { Link } from '../../core/link';
+import { charTimeMs, type Link } from '../../core/link';
 import type { SessionLog } from '../../core/logger';
 import type { TransportStats } from '../transport';
 import { type WrapperExtractor, type WrapperFrame } from './codec';
 
-/** Frame I/O over a Link for both wrapper sessions; reads in slices so an abort is noticed. */
+/**
+ * Frame I/O over a Link for both wrapper sessions; reads in slices so an abort is noticed.
+ *
+ * A frame still arriving is not silence, so its bytes may outlast `timeoutMs` — but only by the time
+ * the bytes its header announces take at the line rate. A peer that starts a frame and then trickles
+ * one byte now and then cannot keep a read alive past that (issue 13, finding 4).
+ */
 export class WrapperReader {
   private queue: WrapperFrame[] = [];
 
@@ -32,6 +38,8 @@ export class WrapperReader {
 
   async next(timeoutMs: number, signal?: AbortSignal): Promise<WrapperFrame | null> {
     let deadline = this.clock.now() + timeoutMs;
+    // When the frame now arriving started, and how long it may legally take in all.
+    let frameStart: number | undefined;
     for (;;) {
       const f = this.queue.shift();
       if (f) return f;
@@ -53,8 +61,15 @@ export class WrapperReader {
         this.log?.(5, `RX wrapper ${fr.source}->${fr.destination} ${fr.apdu.length} bytes`, fr.apdu, 'rx');
       }
       this.queue.push(...frames);
-      // A frame still arriving is not silence.
-      if (this.extractor.pending > 0) deadline = Math.max(deadline, this.clock.now() + timeoutMs);
+      if (this.extractor.pending === 0) {
+        frameStart = undefined;
+        continue;
+      }
+      const now = this.clock.now();
+      // The frame began in this chunk unless it was already pending (or a frame just completed in it).
+      if (frameStart === undefined || frames.length > 0) frameStart = now;
+      const legal = frameStart + timeoutMs + Math.ceil(this.extractor.expected * charTimeMs(this.link.line));
+      deadline = Math.max(deadline, Math.min(now + timeoutMs, legal));
     }
   }
 }

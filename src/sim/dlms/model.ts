@@ -1,5 +1,6 @@
 import type { DlmsData } from '../../protocols/dlms/axdr/types';
 import { encodeDateTime, epochMsToCosemDateTime } from '../../protocols/dlms/axdr/datetime';
+import { associationLnAttributes, associationSnAttributes, attributeAccess } from './association-object';
 
 /**
  * The object model of a simulated DLMS/COSEM meter: interface objects with attributes that are either
@@ -66,6 +67,8 @@ export function dateTimeOctets(ms: number, offsetMinutes = 0): Uint8Array {
   return encodeDateTime(epochMsToCosemDateTime(ms, -offsetMinutes, 0));
 }
 
+const localDateTimeOctets = dateTimeOctets;
+
 // ---- the model -------------------------------------------------------------------------------------
 
 export class SimModel {
@@ -73,6 +76,12 @@ export class SimModel {
   private readonly byKey = new Map<string, SimObject>();
   private readonly byBase = new Map<number, SimObject>();
   private nextBase = 0xa000;
+  /**
+   * Data-access-result for a GET naming an existing OBIS code with the wrong class. Meters differ: 9
+   * object-class-inconsistent (default), 3 read-write-denied (the independent server we compared with),
+   * 4 object-undefined, 11 object-unavailable, 250 other-reason.
+   */
+  wrongClassResult?: number;
 
   add(obj: SimObject): SimObject {
     const key = `${obj.classId}/${obj.obis}`;
@@ -121,16 +130,17 @@ export class SimModel {
           u8(o.version),
           octets(obisBytes(o.obis)),
           struct(
-            array(
-              [...new Set([1, ...o.attributes.keys()])].sort((a, b) => a - b).map((id) =>
-                struct(i8(id), enumv(o.writable?.has(id) ? 3 : 1), nul),
-              ),
-            ),
+            attributeAccess(o),
             array([]),
           ),
         ),
       ),
     );
+  }
+
+  /** SN access_rights_list: per object {base_name, attribute access, method access}. */
+  accessRightsSN(): DlmsData {
+    return array(this.objects.filter((o) => o.classId !== 15).map((o) => struct(i16(toSigned16(o.baseName ?? 0)), attributeAccess(o), array([]))));
   }
 
   /** SN association object_list: array of {base_name, class_id, version, logical_name}. */
@@ -161,6 +171,16 @@ export interface DemoMeterOptions {
   lowPassword?: string;
   /** How far the meter's clock is off the true time (a meter that drifts). */
   clockOffsetMs?: number;
+  /**
+   * The meter keeps local time: its clock, capture times and profile time stamps carry these minutes east
+   * of UTC as local fields with deviation = -offset (60 for CET). Default 0 (UTC fields, deviation 0).
+   */
+  utcOffsetMinutes?: number;
+  /**
+   * Power outages: the load profile captures nothing inside [fromMs, toMs) (missing intervals), and the
+   * first interval after one carries the power-down bit (0x80) in its profile status.
+   */
+  profileOutages?: { fromMs: number; toMs: number }[];
 }
 
 interface RegisterSpec {
@@ -197,12 +217,16 @@ export function createDemoDlmsModel(opts: DemoMeterOptions = {}): SimModel {
   const epoch = opts.epochMs ?? Date.UTC(2026, 0, 1);
   const serial = opts.serialNumber ?? '12345678';
   const ldn = opts.logicalDeviceName ?? `MSC${serial.padStart(13, '0')}`;
+  // Every date-time this meter writes, in its own local time.
+  const dateTimeOctets = (ms: number) => localDateTimeOctets(ms, opts.utcOffsetMinutes ?? 0);
+  const outages = opts.profileOutages ?? [];
+  const inOutage = (ts: number) => outages.some((o) => ts >= o.fromMs && ts < o.toMs);
   const m = new SimModel();
   const base = { import: 12_345_678, export: 1_234_567, rImport: 2_345_678, rExport: 345_678 };
 
-  // The current association, in both referencing styles: attribute 2 is the object list.
-  m.add({ classId: 15, version: 1, obis: '0.0.40.0.0.255', attributes: new Map([[2, () => m.objectListLN()]]) });
-  m.add({ classId: 12, version: 2, obis: '0.0.40.0.0.255', baseName: 0xfa00, attributes: new Map([[2, () => m.objectListSN()]]) });
+  // The current association, in both referencing styles: every attribute, the secret denied.
+  m.add({ classId: 15, version: 1, obis: '0.0.40.0.0.255', attributes: associationLnAttributes(() => m.objectListLN()) });
+  m.add({ classId: 12, version: 2, obis: '0.0.40.0.0.255', baseName: 0xfa00, attributes: associationSnAttributes(() => m.objectListSN(), () => m.accessRightsSN()) });
   m.add({ classId: 1, version: 0, obis: '0.0.42.0.0.255', attributes: new Map([[2, text(ldn)]]) });
   m.add({ classId: 1, version: 0, obis: '0.0.96.1.0.255', attributes: new Map([[2, text(serial)]]) });
   m.add({ classId: 1, version: 0, obis: '1.0.0.2.0.255', attributes: new Map([[2, text('MSIM-1.4.2')]]) });
@@ -287,9 +311,10 @@ export function createDemoDlmsModel(opts: DemoMeterOptions = {}): SimModel {
   });
 
   const profileStart = epoch - (opts.profileDays ?? 60) * 24 * HOUR;
-  const loadProfile = periodicProfile(profileStart, 900, (ts) => [
+  const loadProfile = periodicProfile(profileStart, 900, (ts) => inOutage(ts) ? undefined : [
     octets(dateTimeOctets(ts)),
-    u8(0),
+    // Profile status: power down (bit 7) on the first interval captured after an outage.
+    u8(inOutage(ts - 900_000) ? 0x80 : 0),
     u32(Math.round((base.import * 10 + energyWh(epoch, ts)) / 10)),
     u32(Math.round((base.export * 10 + energyWh(epoch, ts) * 0.05) / 10)),
   ]);
@@ -308,7 +333,7 @@ export function createDemoDlmsModel(opts: DemoMeterOptions = {}): SimModel {
     { everyH: 37.1, code: 2 }, // power up
     { everyH: 101, code: 4 }, // daylight saving change
     { everyH: 173, code: 40 }, // terminal cover opened
-  ]);
+  ], dateTimeOctets);
   m.add({ classId: 1, version: 0, obis: '0.0.96.11.0.255', attributes: new Map([[2, u8(0)]]) });
   m.add(profileObject('0.0.99.98.0.255', eventLog));
 
@@ -369,7 +394,7 @@ function profileObject(obis: string, profile: SimProfile): SimObject {
 }
 
 /** A profile with one row every `periodS` seconds from `startMs` on. */
-export function periodicProfile(startMs: number, periodS: number, row: (ts: number) => DlmsData[]): SimProfile {
+export function periodicProfile(startMs: number, periodS: number, row: (ts: number) => DlmsData[] | undefined): SimProfile {
   const period = periodS * 1000;
   const first = Math.ceil(startMs / period) * period;
   return {
@@ -378,7 +403,11 @@ export function periodicProfile(startMs: number, periodS: number, row: (ts: numb
     rows(fromMs, toMs, limit) {
       const out: { ts: number; values: DlmsData[] }[] = [];
       let ts = Math.max(first, Math.ceil(fromMs / period) * period);
-      for (; ts <= toMs && out.length < limit; ts += period) out.push({ ts, values: row(ts) });
+      for (; ts <= toMs && out.length < limit; ts += period) {
+        const values = row(ts);
+        // An interval the meter did not capture (no power) is simply not in the buffer.
+        if (values) out.push({ ts, values });
+      }
       return out;
     },
     entriesInUse(now) {
@@ -386,14 +415,16 @@ export function periodicProfile(startMs: number, periodS: number, row: (ts: numb
     },
     entry(now, n) {
       if (n < 1 || n > this.entriesInUse(now)) return undefined;
+      // Entry numbers count intervals as if none were missing: a simplification of the simulator.
       const ts = first + (n - 1) * period;
-      return { ts, values: row(ts) };
+      const values = row(ts);
+      return values ? { ts, values } : undefined;
     },
   };
 }
 
 /** An event log: each event kind recurs every `everyH` hours from `startMs`. */
-function eventProfile(startMs: number, kinds: { everyH: number; code: number }[]): SimProfile {
+function eventProfile(startMs: number, kinds: { everyH: number; code: number }[], stamp: (ms: number) => Uint8Array = dateTimeOctets): SimProfile {
   const eventsUpTo = (toMs: number) => {
     const events: { ts: number; code: number }[] = [];
     for (const k of kinds) {
@@ -401,7 +432,7 @@ function eventProfile(startMs: number, kinds: { everyH: number; code: number }[]
     }
     return events.sort((a, b) => a.ts - b.ts);
   };
-  const values = (e: { ts: number; code: number }) => [octets(dateTimeOctets(e.ts)), u8(e.code)];
+  const values = (e: { ts: number; code: number }) => [octets(stamp(e.ts)), u8(e.code)];
   return {
     capturePeriodS: 0,
     captureObjects: [

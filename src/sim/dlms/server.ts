@@ -6,9 +6,7 @@ import {
   MECHANISM,
   conformanceFromNames,
   decodeAarq,
-  decodeRlrq,
   encodeAare,
-  encodeRlre,
   mechanismIdOf,
   type Aare,
   type ConformanceName,
@@ -40,6 +38,8 @@ import type { HdlcAddress } from '../../protocols/hdlc/address';
 import { WrapperServer } from '../../protocols/wrapper/server-session';
 import { type SimModel, createDemoDlmsModel } from './model';
 import { XdlmsHandler } from './xdlms-handler';
+import { answerRlrq, HangUp, type SimAssociationQuirks, type SimHdlcQuirks } from './meter-quirks';
+import type { SimListFaults } from './list-faults';
 
 const LN_SERVER_CONFORMANCE: ConformanceName[] = [
   'get',
@@ -71,8 +71,16 @@ export interface SimDlmsMeterOptions {
   security?: SimSecurityOptions;
   /** Overrides the conformance this meter offers (e.g. without multiple-references, like older meters). */
   conformance?: ConformanceName[];
+  /** HDLC-level behaviours of real meters (N(R), final bits, address sizes), used by serveHdlc. */
+  hdlc?: SimHdlcQuirks;
+  /** Association-level behaviours of real meters (granted conformance, release, refusals). */
+  quirks?: SimAssociationQuirks;
+  /** List-answer faults of real meters (cut, malformed, wrapped twice, shifted, reset): see list-faults.ts. */
+  listFaults?: SimListFaults;
   log?: SessionLog;
 }
+
+export type { SimAssociationQuirks, SimHdlcQuirks };
 
 interface AssociationState {
   handler: XdlmsHandler;
@@ -127,11 +135,7 @@ export class SimDlmsMeter {
     this.counters.requests++;
     const tag = apdu[0];
     if (tag === 0x60) return this.associate(apdu, client);
-    if (tag === 0x62) {
-      decodeRlrq(apdu);
-      this.associations.delete(client);
-      return encodeRlre({ reason: 0 });
-    }
+    if (tag === 0x62) return this.releaseRequest(apdu, client);
     const state = this.associations.get(client);
     if (!state) return encodeApdu({ type: 'exception-response', stateError: 1, serviceError: 1 });
     if (!isCipheredTag(tag)) {
@@ -254,6 +258,23 @@ export class SimDlmsMeter {
     };
   }
 
+  /** RLRQ: see answerRlrq (meter-quirks.ts). No answer is a thrown error, as the link servers expect. */
+  private async releaseRequest(apdu: Uint8Array, client: number): Promise<Uint8Array> {
+    const out = await answerRlrq(apdu, {
+      quirks: this.opts.quirks ?? {},
+      association: this.associations.get(client),
+      security: this.security,
+      keys: () => this.keys({}),
+      referencing: this.opts.referencing,
+      maxPdu: this.opts.maxPdu ?? 1024,
+    });
+    if (out.decipherFailure) this.counters.decipherFailures++;
+    if (out.released) this.associations.delete(client);
+    if (out.hangUp) throw new HangUp('quirk: connection dropped at RLRQ');
+    if (!out.answer) throw new Error('quirk: RLRQ left unanswered');
+    return out.answer;
+  }
+
   /** The association ends with the link (HDLC DISC, TCP close). */
   release(client: number): void {
     this.associations.delete(client);
@@ -285,7 +306,7 @@ export class SimDlmsMeter {
       if (!(this.opts.publicClients ?? [0x10]).includes(client)) return this.reject(context, DIAG.mechanismRequired);
     } else if (mechanism === MECHANISM.low) {
       const given = aarq.callingAuthenticationValue ? new TextDecoder().decode(aarq.callingAuthenticationValue) : '';
-      if (this.opts.lowPassword === undefined || given !== this.opts.lowPassword) return this.reject(context, DIAG.authFailure);
+      if (this.opts.lowPassword === undefined || given !== this.opts.lowPassword) return this.reject(context, this.opts.quirks?.authFailureDiagnostic ?? DIAG.authFailure);
     } else if (isHlsMechanism(mechanism) && sec && this.canDoHls(mechanism)) {
       const ctos = aarq.callingAuthenticationValue;
       if (!ctos || ctos.length < 8 || ctos.length > 64) return this.reject(context, DIAG.authFailure);
@@ -313,7 +334,9 @@ export class SimDlmsMeter {
       init = aarq.userInformation?.type === 'initiate-request' ? aarq.userInformation.value : undefined;
     }
     if (!init) return this.reject(context, DIAG.noReason);
-    const negotiated = init.proposedConformance & this.offeredConformance;
+    // A meter that grants its whole set (over-grants) does not make those services usable: the client must
+    // keep to what it proposed.
+    const negotiated = this.opts.quirks?.overGrantConformance ? this.offeredConformance : init.proposedConformance & this.offeredConformance;
     const clientMaxPdu = init.clientMaxReceivePduSize === 0 ? 0xffff : init.clientMaxReceivePduSize;
     const multiple = (negotiated & conformanceFromNames(['multiple-references'])) !== 0;
     const state: AssociationState = {
@@ -322,6 +345,12 @@ export class SimDlmsMeter {
         clientMaxPdu: () => clientMaxPdu,
         multipleReferences: () => multiple,
         now: () => this.clock.wallTime(),
+        serverMaxPdu: this.opts.maxPdu ?? 1024,
+        ...(this.opts.listFaults ? { listFaults: this.opts.listFaults } : {}),
+        onReset: () => {
+          this.associations.delete(client);
+          throw new HangUp('list fault: connection reset');
+        },
       }),
       ciphered,
       ...(clientSystemTitle ? { clientSystemTitle } : {}),
@@ -370,6 +399,15 @@ export class SimDlmsMeter {
     return encodeAare({ applicationContextName: context, result: 1, diagnostic: { source: 'user', value: diagnostic } });
   }
 
+  private async handleOrHangUp(link: Link, apdu: Uint8Array, client: number): Promise<Uint8Array> {
+    try {
+      return await this.handle(apdu, client);
+    } catch (e) {
+      if (e instanceof HangUp) await link.close();
+      throw e;
+    }
+  }
+
   /** Serve HDLC on a line until it is lost or `signal` aborts. */
   serveHdlc(
     link: Link,
@@ -377,8 +415,9 @@ export class SimDlmsMeter {
     signal?: AbortSignal,
   ): { server: HdlcServer; done: Promise<void> } {
     const server = new HdlcServer(link, this.clock, {
+      ...this.opts.hdlc,
       ...opts,
-      handler: async (apdu, ctx) => this.handle(apdu, ctx.client.value),
+      handler: async (apdu, ctx) => this.handleOrHangUp(link, apdu, ctx.client.value),
       onDisconnect: (client) => {
         this.release(client.value);
         opts.onDisconnect?.(client);
@@ -399,7 +438,7 @@ export class SimDlmsMeter {
       ...opts,
       handler: async (apdu, ctx) => {
         clients.add(ctx.source);
-        return this.handle(apdu, ctx.source);
+        return this.handleOrHangUp(link, apdu, ctx.source);
       },
       ...(this.opts.log ? { log: this.opts.log } : {}),
     });

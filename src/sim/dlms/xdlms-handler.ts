@@ -13,6 +13,8 @@ import { encodeData } from '../../protocols/dlms/axdr/data';
 import type { DlmsData } from '../../protocols/dlms/axdr/types';
 import { decodeDateTimeBytes } from '../../protocols/cosem/datetime';
 import { type SimObject, type SimModel, array, struct } from './model';
+import { type SimListFaults, applyListFaults, breakItem, itemOffset } from './list-faults';
+import { cosemClass } from '../../protocols/cosem/classes';
 
 /** Data-Access-Result codes the simulator answers with. */
 export const DAR = {
@@ -37,6 +39,12 @@ export interface XdlmsHandlerOptions {
   multipleReferences: () => boolean;
   /** The meter's wall clock in epoch ms. */
   now: () => number;
+  /** The meter's own max receive PDU (from its AARE): answers are kept within it too, as peers expect. */
+  serverMaxPdu?: number;
+  /** Faults of list answers (see list-faults.ts). */
+  listFaults?: SimListFaults;
+  /** Called when a list fault drops the connection: the server closes its links. */
+  onReset?: () => void;
   /** Called for ACTIONs on the association object (HLS) and other methods the model does not know. */
   onAction?: (obj: SimObject, method: number, parameters: DlmsData | undefined) => { result: number; returned?: DlmsData };
 }
@@ -52,6 +60,8 @@ const BLOCK_OVERHEAD = 16;
 export class XdlmsHandler {
   private pendingBlocks?: { invoke: number; data: Uint8Array; next: number; block: number };
   private pendingReadBlocks?: { data: Uint8Array; next: number; block: number };
+  /** Set by a list fault: the answer about to be encoded must not decode (byte offset of the item to break). */
+  private breakAt?: number;
 
   constructor(
     private readonly model: SimModel,
@@ -67,7 +77,14 @@ export class XdlmsHandler {
       if (isMeterError(e)) return encodeApdu({ type: 'exception-response', stateError: 2, serviceError: 2 });
       throw e;
     }
-    return encodeApdu(this.respond(apdu));
+    this.breakAt = undefined;
+    const bytes = encodeApdu(this.respond(apdu));
+    return this.breakAt === undefined ? bytes : breakItem(bytes, this.breakAt);
+  }
+
+  /** Largest answer in one APDU: the client's limit, and never beyond what this meter announced. */
+  private maxPdu(): number {
+    return Math.min(this.opts.clientMaxPdu(), this.opts.serverMaxPdu ?? 0xffff);
   }
 
   respond(apdu: Apdu): Apdu {
@@ -79,12 +96,23 @@ export class XdlmsHandler {
       case 'get-request-with-list': {
         if (!ln) break;
         if (!this.opts.multipleReferences()) return { type: 'exception-response', stateError: 1, serviceError: 2 };
-        const results = apdu.attributes.map((a) => this.getOne(a.attribute, a.access));
+        const faulted = applyListFaults(
+          this.opts.listFaults,
+          apdu.attributes.map((a) => formatObis(a.attribute.obis)),
+          apdu.attributes.map((a) => this.getOne(a.attribute, a.access)),
+        );
+        if (faulted.reset) return this.reset();
+        const results = faulted.results;
         const response: Apdu = { type: 'get-response-with-list', invokeIdAndPriority: apdu.invokeIdAndPriority, results };
         const encoded = encodeApdu(response);
-        if (encoded.length <= this.opts.clientMaxPdu()) return response;
-        // Too long for one APDU: the SEQUENCE OF Get-Data-Result goes out in data blocks.
-        return this.startBlocks(apdu.invokeIdAndPriority, encoded.subarray(3));
+        if (encoded.length <= this.maxPdu()) {
+          // get-response-with-list: tag, choice, invoke id, then the SEQUENCE OF Get-Data-Result.
+          if (faulted.malformedItem !== undefined) this.breakAt = itemOffset(results, 3, faulted.malformedItem);
+          return response;
+        }
+        // Too long for one APDU: the SEQUENCE OF Get-Data-Result goes out in data blocks (broken there too).
+        const seq = encoded.subarray(3);
+        return this.startBlocks(apdu.invokeIdAndPriority, faulted.malformedItem === undefined ? seq : breakItem(seq, itemOffset(results, 0, faulted.malformedItem)));
       }
       case 'get-request-next': {
         if (!ln) break;
@@ -144,8 +172,9 @@ export class XdlmsHandler {
     const obis = formatObis(attr.obis);
     const obj = this.model.find(attr.classId, obis);
     if (!obj) {
-      // A meter checks the class: the same OBIS under another class is "inconsistent", no object "undefined".
-      return { type: 'error', result: this.model.findByObis(obis) ? DAR.objectClassInconsistent : DAR.objectUndefined };
+      // A meter checks the class: the same OBIS under another class is refused (how depends on the meter:
+      // object-class-inconsistent here by default), no object at all is "undefined".
+      return { type: 'error', result: this.model.findByObis(obis) ? (this.model.wrongClassResult ?? DAR.objectClassInconsistent) : DAR.objectUndefined };
     }
     return this.readAttribute(obj, attr.attributeId, access);
   }
@@ -161,14 +190,24 @@ export class XdlmsHandler {
     }
     if (access) return { type: 'error', result: DAR.otherReason };
     const value = this.model.read(obj, attribute, this.opts.now());
-    return value ? { type: 'data', value } : { type: 'error', result: DAR.objectUndefined };
+    if (value) return { type: 'data', value };
+    // An attribute the class defines but this object does not give out is denied, not "undefined": the
+    // object exists, and clients that read every attribute of every object stop at object-undefined.
+    const defined = cosemClass(obj.classId)?.attributes.length;
+    return { type: 'error', result: defined === undefined || attribute <= defined ? DAR.readWriteDenied : DAR.objectUndefined };
+  }
+
+  /** A list fault drops the connection: no answer goes out (the links are closed under it). */
+  private reset(): Apdu {
+    this.opts.onReset?.();
+    return { type: 'exception-response', stateError: 1, serviceError: 3 };
   }
 
   private fitGet(invokeIdAndPriority: number, result: GetDataResult): Apdu {
     const response: Apdu = { type: 'get-response-normal', invokeIdAndPriority, result };
     if (result.type === 'error') return response;
     const encoded = encodeApdu(response);
-    if (encoded.length <= this.opts.clientMaxPdu()) return response;
+    if (encoded.length <= this.maxPdu()) return response;
     return this.startBlocks(invokeIdAndPriority, encodeData(result.value));
   }
 
@@ -179,7 +218,7 @@ export class XdlmsHandler {
 
   private nextBlock(invokeIdAndPriority: number): Apdu {
     const p = this.pendingBlocks!;
-    const size = Math.max(16, this.opts.clientMaxPdu() - BLOCK_OVERHEAD);
+    const size = Math.max(16, this.maxPdu() - BLOCK_OVERHEAD);
     const chunk = p.data.subarray(p.next, p.next + size);
     p.next += chunk.length;
     p.block++;
@@ -239,22 +278,35 @@ export class XdlmsHandler {
       if (!p || items[0].blockNumber !== p.block) return { type: 'read-response', items: [{ type: 'error', result: DAR.dataBlockUnavailable }] };
       return this.nextReadBlock();
     }
-    const results: ReadResult[] = items.map((item) => this.readItem(item));
+    const faulted = applyListFaults(
+      this.opts.listFaults,
+      items.map((item) => (item.type === 'variable-name' || item.type === 'parameterized-access' ? this.resolveName(item.name)?.obj.obis : undefined)),
+      items.map((item) => this.readItem(item) as { type: 'data'; value: DlmsData } | { type: 'error'; result: number }),
+    );
+    if (faulted.reset) return this.reset();
+    const results: ReadResult[] = faulted.results;
     const response: Apdu = { type: 'read-response', items: results };
     const encoded = encodeApdu(response);
-    if (encoded.length <= this.opts.clientMaxPdu()) return response;
+    if (encoded.length <= this.maxPdu()) {
+      // read-response: tag, then the SEQUENCE OF Read-Result.
+      if (faulted.malformedItem !== undefined && results.length > 1) this.breakAt = itemOffset(faulted.results, 1, faulted.malformedItem);
+      return response;
+    }
     // Too long: the Data (one item) or the SEQUENCE OF Read-Result (several) goes out in blocks.
+    const seq = encoded.subarray(1);
     const data =
       results.length === 1 && results[0].type === 'data'
         ? encodeData(results[0].value)
-        : encoded.subarray(1);
+        : faulted.malformedItem === undefined
+          ? seq
+          : breakItem(seq, itemOffset(faulted.results, 0, faulted.malformedItem));
     this.pendingReadBlocks = { data, next: 0, block: 0 };
     return this.nextReadBlock();
   }
 
   private nextReadBlock(): Apdu {
     const p = this.pendingReadBlocks!;
-    const size = Math.max(16, this.opts.clientMaxPdu() - BLOCK_OVERHEAD);
+    const size = Math.max(16, this.maxPdu() - BLOCK_OVERHEAD);
     const chunk = p.data.subarray(p.next, p.next + size);
     p.next += chunk.length;
     p.block++;

@@ -3,7 +3,7 @@
  * shape real meters print them, except the two telegrams copied from the shared fixtures.
  */
 import { LINE_300_7E1 } from '../../core/link';
-import { DSMR5_ISKRA_TELEGRAM, EASYMETER_Q3DA_TELEGRAM } from './fixture-telegrams';
+import { DSMR22_TELEGRAM, DSMR5_ISKRA_TELEGRAM, EASYMETER_Q3DA_TELEGRAM, HEAT_METER_READOUT } from './fixture-telegrams';
 import type { IecMeterProfile } from './virtual-meter';
 
 /** A three-phase C&I meter: mode C up to 9600 and mode E, programming with password, load profile, logbook. */
@@ -125,6 +125,61 @@ export function dsmr5P1(): IecMeterProfile {
   };
 }
 
+/** Real DSMR 2.2 telegram (fixture): gas as a one-entry profile, its value on the next line; 9600 7E1 every 10 s. */
+export function dsmr22P1(): IecMeterProfile {
+  return {
+    name: 'DSMR 2.2 P1 port (real telegram, gas on the next line)',
+    manufacturer: 'ISk',
+    ident: '\\2MT382-1004',
+    supportedModes: ['D'],
+    maxBaud: 9600,
+    readout: '',
+    modeD: { line: { ...LINE_300_7E1, baudRate: 9600 }, intervalMs: 10_000, telegram: DSMR22_TELEGRAM },
+  };
+}
+
+/** Real heat meter readout (fixture): mode B at 2400, several data sets a line, '!' right after the last one. */
+export function heatMeterModeB(): IecMeterProfile {
+  return {
+    name: 'Heat meter, mode B, end marker on the data line (real readout)',
+    manufacturer: 'SIE',
+    ident: '2WR5',
+    supportedModes: ['B'],
+    maxBaud: 2400,
+    readout: HEAT_METER_READOUT,
+  };
+}
+
+/**
+ * A meter in Central European time: data sets with several values (maximum demand and its time, three
+ * phases), local time stamps with and without season letters, a DSMR 2.2 style gas profile and a
+ * DSMR 4 style gas value with its capture time. Values made up in the shape real meters print them.
+ */
+export function localTimeMeter(): IecMeterProfile {
+  return {
+    name: 'Mode C meter on local time (season letters, several values per data set)',
+    manufacturer: 'EMH',
+    ident: 'LZQJ-XC',
+    supportedModes: ['C'],
+    maxBaud: 9600,
+    readout: [
+      '0.9.1(023000)',
+      '0.9.2(261025)',
+      '0-0:1.0.0(261025023000S)',
+      '1-0:1.8.0*255(0012345.678*kWh)',
+      '1-0:1.6.0*255(00012.345*kW)(261025021500S)',
+      '1-0:1.6.0*01(00011.002*kW)(2609301415)',
+      '1-0:31.7.0(012.43*A)(013.10*A)(011.87*A)',
+      '0-1:24.2.1(261025020000S)(01234.567*m3)',
+      '0-1:24.3.0(261025020000)(00)(60)(1)(0-1:24.2.1)(m3)',
+      '(01234.567)',
+      '1-0:99.97.0(2)(0-0:96.7.19)(261024152415S)(0000000240*s)(261024151004S)(0000000301*s)',
+      '!',
+      '',
+    ].join('\r\n'),
+  };
+}
+
 /** A meter with `count` data sets (benchmarks, long readouts). */
 export function syntheticMeter(count: number, maxBaud = 9600): IecMeterProfile {
   const lines: string[] = [];
@@ -151,4 +206,7 @@ export const IEC_PROFILES: Record<string, () => IecMeterProfile> = {
   'mode-a-small': modeASmall,
   'easymeter-mode-d': easyMeterModeD,
   'dsmr5-p1': dsmr5P1,
+  'dsmr22-p1': dsmr22P1,
+  'heat-meter-mode-b': heatMeterModeB,
+  'local-time-mode-c': localTimeMeter,
 };

@@ -6,7 +6,7 @@ import { Framer } from '../../protocols/iec62056-21/framer';
 import { parseDataBlock } from '../../protocols/iec62056-21/datasets';
 import { readout } from '../../protocols/iec62056-21/readout';
 import { startMeter, type Harness } from '../../protocols/iec62056-21/test-support/harness';
-import { DSMR5_ISKRA_TELEGRAM, EASYMETER_Q3DA_TELEGRAM } from './fixture-telegrams';
+import { DSMR22_TELEGRAM, DSMR5_ISKRA_TELEGRAM, EASYMETER_Q3DA_TELEGRAM } from './fixture-telegrams';
 import { IEC_PROFILES, landisLikeModeC, syntheticMeter } from './profiles';
 import { VirtualIecMeter } from './virtual-meter';
 
@@ -22,6 +22,7 @@ describe('virtual IEC meter', () => {
   it('embedded telegrams are byte-identical to the fixtures', () => {
     expect(EASYMETER_Q3DA_TELEGRAM).toBe(readFileSync(new URL('iec62056-21/easymeter-Q3DA-modeD-j62056.txt', FIX), 'latin1'));
     expect(DSMR5_ISKRA_TELEGRAM).toBe(readFileSync(new URL('dsmr-p1/TELEGRAM_V5.txt', FIX), 'latin1'));
+    expect(DSMR22_TELEGRAM).toBe(readFileSync(new URL('dsmr-p1/TELEGRAM_V2_2.txt', FIX), 'latin1'));
   });
 
   it('every profile has a parseable readout and identification', () => {

@@ -8,12 +8,13 @@ import type { Clock } from '../../core/clock';
 import { MeterError } from '../../core/errors';
 import { LINE_300_7E1, charTimeMs, type LineSettings, type Link } from '../../core/link';
 import { baudClass, baudFromChar, modeBCharFor, modeCCharFor } from '../../protocols/iec62056-21/baud';
-import { NAK, NUL, textToBytes } from '../../protocols/iec62056-21/chars';
+import { NAK, NUL, STX, textToBytes } from '../../protocols/iec62056-21/chars';
 import { formatDataSets, parseDataBlock, type DataSet } from '../../protocols/iec62056-21/datasets';
 import { Framer, type Frame } from '../../protocols/iec62056-21/framer';
 import { prefixedLink } from '../../core/prefixed-link';
-import { formatIecTimestamp, parseIecTimestamp } from '../../protocols/iec62056-21/load-profile';
 import { decodeBlock, decodeOptionSelect, decodeRequest, encodeCommand, encodeDataMessage, encodeIdentification } from '../../protocols/iec62056-21/messages';
+import { endMarkerOnDataLine, flood, trickle } from './quirks';
+import { logbookText, profileText } from './profile-text';
 
 export type IecSimMode = 'A' | 'B' | 'C' | 'D' | 'E';
 
@@ -26,6 +27,16 @@ export interface IecMeterFaults {
   leadingGarbage?: string;
   /** Print the readout with LF-only line ends. */
   lfOnly?: boolean;
+  /** Print the end marker right after the last data set's ")" (heat meters, some mode A meters); readouts and pushes. */
+  endOnDataLine?: boolean;
+  /** Mode D: the next push stops after this many bytes (the meter restarted), the complete one follows at once. */
+  cutNextPushAt?: number;
+  /** Hang up (close the link) this long after the readout's last byte, like a TCP gateway that closes. */
+  hangUpAfterReadoutMs?: number;
+  /** Instead of the data message (or push): a frame start, then one byte every this many ms, for ever. */
+  trickleMs?: number;
+  /** Instead of the data message (or push): bytes at full line speed for ever (STX + data, or '/' without LF). */
+  flood?: 'block' | 'line';
 }
 
 export interface LoadProfileSpec {
@@ -83,6 +94,8 @@ export interface IecMeterProfile {
   faults?: IecMeterFaults;
   initialLine?: LineSettings;
   modeD?: ModeDSpec;
+  /** Called when the meter hangs up (`hangUpAfterReadoutMs`): how a transport reports a closed connection. */
+  onHangUp?: () => void;
   /** Called in mode E after the switch to 8N1: the DLMS simulator takes over the link until it returns. */
   onModeE?: (link: Link, clock: Clock, signal?: AbortSignal) => Promise<void>;
 }
@@ -117,6 +130,8 @@ export class VirtualIecMeter {
   private nulRun = 0;
   private lastNulAt = -Infinity;
   private awakeUntil = -Infinity;
+  /** The meter hung up (`hangUpAfterReadoutMs`). */
+  hungUp = false;
 
   constructor(readonly profile: IecMeterProfile) {
     this.faults = { ...(profile.faults ?? {}) };
@@ -163,8 +178,9 @@ export class VirtualIecMeter {
   /** The readout data block as the meter prints it. */
   readoutText(): string {
     let text = typeof this.profile.readout === 'string' ? this.profile.readout : formatDataSets(this.profile.readout, false);
-    if (!/(^|\n)!\r?\n?$/.test(text)) text += text.endsWith('\n') || text.length === 0 ? '!\r\n' : '\r\n!\r\n';
+    if (!/(^|\n|\))!\r?\n?$/.test(text)) text += text.endsWith('\n') || text.length === 0 ? '!\r\n' : '\r\n!\r\n';
     if (this.faults.lfOnly) text = text.replace(/\r\n/g, '\n');
+    if (this.faults.endOnDataLine) text = endMarkerOnDataLine(text);
     return text;
   }
 
@@ -187,9 +203,18 @@ export class VirtualIecMeter {
 
   private async pushLoop(d: ModeDSpec): Promise<void> {
     if (this.link.kind === 'serial') await this.link.setLine(d.line);
-    const bytes = textToBytes(d.telegram);
     for (;;) {
       this.checkAbort();
+      if (this.faults.trickleMs) await trickle(this.link, this.clock, 0x2f, d.telegram.slice(1), this.faults.trickleMs, this.signal);
+      // A push flood: a telegram header, then data lines (or '/'s) that never reach an end.
+      if (this.faults.flood) await flood(this.link, this.clock, this.faults.flood, this.signal, textToBytes(d.telegram.slice(0, d.telegram.indexOf('\n') + 1)));
+      const bytes = textToBytes(this.faults.endOnDataLine ? endMarkerOnDataLine(d.telegram) : d.telegram);
+      const cutAt = this.faults.cutNextPushAt;
+      if (cutAt !== undefined) {
+        // The meter restarts mid-telegram and starts over with a complete one at once.
+        this.faults.cutNextPushAt = undefined;
+        await this.link.write(bytes.slice(0, cutAt));
+      }
       const out = bytes.slice();
       if ((this.faults.bccErrors ?? 0) > 0) {
         // A damaged byte in the middle of the telegram: the CRC (or nothing, without one) must catch it.
@@ -273,15 +298,13 @@ export class VirtualIecMeter {
     await this.link.write(this.identificationBytes());
     const cls = this.signOnClass;
     if (cls === 'A') {
-      await this.sendData(this.readoutText(), this.faults.partialBlockSize);
-      this.stats.readouts++;
+      await this.sendReadout();
       return;
     }
     if (cls === 'B') {
       await this.toLine({ ...this.initialLine, baudRate: baudFromChar(this.baudChar) });
       await this.clock.sleep(this.reactionMs, this.signal);
-      await this.sendData(this.readoutText(), this.faults.partialBlockSize);
-      this.stats.readouts++;
+      await this.sendReadout();
       return;
     }
     const opt = await this.next(OPTION_WINDOW_MS, true);
@@ -315,12 +338,28 @@ export class VirtualIecMeter {
       return;
     }
     await this.clock.sleep(this.reactionMs, this.signal);
-    await this.sendData(this.readoutText(), this.faults.partialBlockSize);
+    await this.sendReadout();
+  }
+
+  /** The data message of a readout, or what a broken / hostile meter sends in its place. */
+  private async sendReadout(): Promise<void> {
+    if (this.faults.trickleMs) await trickle(this.link, this.clock, STX, this.readoutText(), this.faults.trickleMs, this.signal);
+    if (this.faults.flood) await flood(this.link, this.clock, this.faults.flood, this.signal);
+    const hangUp = this.faults.hangUpAfterReadoutMs;
+    await this.sendData(this.readoutText(), this.faults.partialBlockSize, hangUp === undefined ? undefined : () => this.hangUpIn(hangUp));
     this.stats.readouts++;
   }
 
+  private hangUpIn(ms: number): void {
+    this.clock.schedule(ms, () => {
+      this.hungUp = true;
+      void this.link.close().catch(() => undefined);
+      this.profile.onHangUp?.();
+    });
+  }
+
   /** Sends a data message, in partial blocks if asked; repeats a block on NAK. False if the client went away. */
-  private async sendData(text: string, blockSize?: number): Promise<boolean> {
+  private async sendData(text: string, blockSize?: number, onLastSent?: () => void): Promise<boolean> {
     const size = blockSize && blockSize > 0 ? blockSize : Math.max(1, text.length);
     const chunks: string[] = [];
     for (let i = 0; i < text.length || chunks.length === 0; i += size) chunks.push(text.slice(i, i + size));
@@ -333,6 +372,7 @@ export class VirtualIecMeter {
           msg[msg.length - 1] ^= 0x01;
         }
         await this.link.write(msg);
+        if (!partial && repeats === 0) onLastSent?.();
         if (repeats > 5) return false;
         const answer = await this.next(ANSWER_WINDOW_MS);
         if (answer?.kind === 'nak') {
@@ -415,14 +455,14 @@ export class VirtualIecMeter {
     const [, address, params] = m;
     const lp = this.profile.loadProfile;
     if (lp && address === lp.address) {
-      const text = this.profileText(lp, params);
+      const text = profileText(lp, params);
       if (text === undefined) return this.error();
       await this.clock.sleep(this.reactionMs, this.signal);
       await this.sendData(text, type === '6' ? (lp.blockSize ?? 256) : undefined);
       return;
     }
     if (address === 'P.98' && this.profile.logbook) {
-      const text = this.logbookText(this.profile.logbook, params);
+      const text = logbookText(this.profile.logbook, params);
       if (text === undefined) return this.error();
       await this.clock.sleep(this.reactionMs, this.signal);
       await this.sendData(text, type === '6' ? 256 : undefined);
@@ -431,45 +471,5 @@ export class VirtualIecMeter {
     const value = this.registers.get(address);
     if (value === undefined) return this.error();
     await this.answer(encodeDataMessage(`${address}${value}`));
-  }
-
-  /** `from;to` as ZYYMMDDhhmm[ss] (either may be empty). Undefined if unparsable. */
-  private range(params: string): [number, number] | undefined {
-    const [a = '', b = ''] = params.split(';');
-    try {
-      const from = a.trim() === '' ? -Infinity : parseIecTimestamp(a).localMs;
-      const to = b.trim() === '' ? Infinity : parseIecTimestamp(b).localMs;
-      return [from, to];
-    } catch {
-      return undefined;
-    }
-  }
-
-  private profileText(lp: LoadProfileSpec, params: string): string | undefined {
-    const r = this.range(params);
-    if (!r) return undefined;
-    const period = lp.periodMinutes * 60_000;
-    let first = -1;
-    let last = -1;
-    for (let i = 0; i < lp.rows; i++) {
-      const t = lp.startLocalMs + i * period;
-      if (t >= r[0] && t <= r[1]) {
-        if (first === -1) first = i;
-        last = i;
-      }
-    }
-    if (first === -1) return '(ERROR)\r\n';
-    const chans = lp.channels.map((c) => `(${c.address})(${c.unit})`).join('');
-    let text = `${lp.address}(${formatIecTimestamp(lp.startLocalMs + first * period, '0')})(00)(${lp.periodMinutes})(${lp.channels.length})${chans}\r\n`;
-    for (let i = first; i <= last; i++) text += lp.channels.map((_, ch) => `(${lp.value(i, ch)})`).join('') + '\r\n';
-    return text;
-  }
-
-  private logbookText(entries: LogbookEntry[], params: string): string | undefined {
-    const r = this.range(params);
-    if (!r) return undefined;
-    const hits = entries.filter((e) => e.localMs >= r[0] && e.localMs <= r[1]);
-    if (hits.length === 0) return '(ERROR)\r\n';
-    return hits.map((e) => `P.98(${formatIecTimestamp(e.localMs, '0')})(${e.status})()(0)\r\n`).join('');
   }
 }

@@ -1,8 +1,11 @@
 /**
  * The receive side shared by the Node links: bytes pushed by a socket or serial port 'data' event are
- * kept until a read() takes them, so nothing arriving between two reads is lost.
+ * kept until a read() takes them, so nothing arriving between two reads is lost — up to a limit
+ * (rx-limits.ts): past it everything unread is dropped, and so is what follows until the next read,
+ * which fails with LENGTH. Memory stays bounded whatever the peer sends.
  */
 import { MeterError } from '../../core/errors';
+import { DEFAULT_RX_LIMIT_BYTES, overflowMessage } from '../rx-limits';
 
 interface Waiter {
   resolve: (bytes: Uint8Array) => void;
@@ -17,6 +20,10 @@ export class ByteInbox {
   private size = 0;
   private waiter?: Waiter;
   private failure?: { error: MeterError; deliverPending: boolean };
+  /** Bytes dropped since the limit was passed; reported (and reset) by the next read. */
+  private dropped = 0;
+
+  constructor(readonly limit = DEFAULT_RX_LIMIT_BYTES) {}
 
   /** Bytes received and not yet read. */
   get pending(): number {
@@ -25,6 +32,18 @@ export class ByteInbox {
 
   push(chunk: Uint8Array): void {
     if (chunk.length === 0 || this.failure) return;
+    if (this.dropped > 0 || this.size + chunk.length > this.limit) {
+      this.dropped += this.size + chunk.length;
+      this.chunks = [];
+      this.size = 0;
+      const w = this.waiter;
+      if (w) {
+        this.waiter = undefined;
+        clearTimeout(w.timer);
+        w.reject(this.overflowError());
+      }
+      return;
+    }
     // Copy: Node reuses pooled Buffers, and a caller may keep what read() returned.
     this.chunks.push(Uint8Array.from(chunk));
     this.size += chunk.length;
@@ -44,6 +63,7 @@ export class ByteInbox {
    * pending one, which then resolves empty.
    */
   read(maxWaitMs: number): Promise<Uint8Array> {
+    if (this.dropped > 0 && !this.failure) return Promise.reject(this.overflowError());
     if (this.size > 0 && (!this.failure || this.failure.deliverPending)) return Promise.resolve(this.take());
     if (this.failure) return Promise.reject(this.failure.error);
     this.supersede();
@@ -77,6 +97,13 @@ export class ByteInbox {
       clearTimeout(w.timer);
       w.reject(error);
     }
+  }
+
+  /** The LENGTH error for what was dropped; the inbox accepts bytes again after it. */
+  private overflowError(): MeterError {
+    const e = new MeterError('LENGTH', overflowMessage(this.limit, this.dropped));
+    this.dropped = 0;
+    return e;
   }
 
   get failed(): boolean {

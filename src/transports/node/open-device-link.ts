@@ -7,6 +7,7 @@ import type { DeviceConfig } from '../../config/types';
 import { MeterError } from '../../core/errors';
 import type { LineSettings, Link } from '../../core/link';
 import type { SessionLog } from '../../core/logger';
+import { rxLimitFor } from '../rx-limits';
 import type { SerialLinkOptions } from './serial-link';
 import { connectTcp } from './tcp-link';
 
@@ -45,13 +46,13 @@ export function createNodeOpenLink(opts: NodeLinkOptions = {}): (device: DeviceC
   return async (device) => {
     if (device.transport === 'tcp') {
       if (!device.ip || device.port === undefined) throw new MeterError('CONFIG_INVALID', `${device.device_alias}: ip and port are required for TCP.`);
-      return connectTcp({ host: device.ip, port: device.port, connectTimeoutMs: Math.max(1000, device.timeout_ms) });
+      return connectTcp({ host: device.ip, port: device.port, connectTimeoutMs: Math.max(1000, device.timeout_ms), rxLimitBytes: rxLimitFor(device) });
     }
     if (!device.device) throw new MeterError('CONFIG_INVALID', `${device.device_alias}: no serial port ("device") is configured.`);
     const path = resolveSerialPath(device.device, opts.portMap);
     // Loaded on first use: the native serialport binding is not needed (nor loaded) for TCP-only work.
     const { SerialLink } = await import('./serial-link');
-    const serial: SerialLinkOptions = { path, line: lineOf(device), dtr: device.dtr === 1, rts: device.rts === 1 };
+    const serial: SerialLinkOptions = { path, line: lineOf(device), dtr: device.dtr === 1, rts: device.rts === 1, rxLimitBytes: rxLimitFor(device) };
     const log = opts.log?.(device.device);
     if (log) serial.log = log;
     return SerialLink.open(serial);

@@ -19,6 +19,8 @@ export interface SerialLinkOptions {
   rts?: boolean;
   /** Trace for what does not fail the open (a modem line the driver cannot set). */
   log?: SessionLog;
+  /** Most unread bytes held (rx-limits.ts; default the largest protocol limit). */
+  rxLimitBytes?: number;
 }
 
 type Port = SerialPort;
@@ -26,7 +28,7 @@ type Port = SerialPort;
 export class SerialLink implements Link {
   readonly kind = 'serial' as const;
   onLost?: (reason: string) => void;
-  private readonly inbox = new ByteInbox();
+  private readonly inbox: ByteInbox;
   private current: LineSettings;
   private closedByUs = false;
   /** Set while we close the port ourselves to reopen it with another frame format. */
@@ -36,6 +38,7 @@ export class SerialLink implements Link {
     private port: Port,
     private readonly opts: SerialLinkOptions,
   ) {
+    this.inbox = new ByteInbox(opts.rxLimitBytes);
     this.current = { ...opts.line };
     this.attach(port);
   }

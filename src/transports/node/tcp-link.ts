@@ -12,6 +12,8 @@ export interface TcpLinkOptions {
   port: number;
   /** Give up connecting after this long (TIMEOUT). */
   connectTimeoutMs?: number;
+  /** Most unread bytes held (rx-limits.ts; default the largest protocol limit). */
+  rxLimitBytes?: number;
 }
 
 const DEFAULT_CONNECT_TIMEOUT_MS = 5000;
@@ -30,7 +32,7 @@ export class TcpLink implements Link {
   readonly kind = 'stream' as const;
   onLost?: (reason: string) => void;
   private current: LineSettings = { ...LINE_9600_8N1 };
-  private readonly inbox = new ByteInbox();
+  private readonly inbox: ByteInbox;
   private closedByUs = false;
   private lostReason?: string;
 
@@ -39,7 +41,9 @@ export class TcpLink implements Link {
     private readonly socket: net.Socket,
     /** For messages: `host:port` of the peer. */
     readonly peer: string,
+    rxLimitBytes?: number,
   ) {
+    this.inbox = new ByteInbox(rxLimitBytes);
     socket.setNoDelay(true);
     socket.on('data', (chunk: Buffer) => this.inbox.push(chunk));
     socket.on('error', (e: NodeJS.ErrnoException) => {
@@ -119,7 +123,7 @@ export function connectTcp(opts: TcpLinkOptions): Promise<TcpLink> {
     socket.once('connect', () => {
       clearTimeout(timer);
       socket.off('error', onError);
-      resolve(new TcpLink(socket, peer));
+      resolve(new TcpLink(socket, peer, opts.rxLimitBytes));
     });
   });
 }

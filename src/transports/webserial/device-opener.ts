@@ -6,6 +6,8 @@
 import type { Clock } from '../../core/clock';
 import { MeterError } from '../../core/errors';
 import type { LineSettings, Link, Parity } from '../../core/link';
+import type { Protocol } from '../../config/types';
+import { rxLimitFor } from '../rx-limits';
 import type { PortDirectory } from './port-directory';
 import { openWebSerialLink, type WebSerialLinkOptions } from './webserial-link';
 
@@ -19,6 +21,10 @@ export interface SerialDeviceFields {
   stopbits: 1 | 2;
   dtr?: 0 | 1;
   rts?: 0 | 1;
+  /** With these the receive limit fits the protocol (rx-limits.ts); without, the largest one applies. */
+  protocol?: Protocol;
+  mode?: string;
+  meter_model?: number;
 }
 
 export function lineOfDevice(d: SerialDeviceFields): LineSettings {
@@ -49,6 +55,7 @@ export function createWebSerialOpener(opts: WebSerialOpenerOptions): (device: Se
       dtr: (device.dtr ?? 1) === 1,
       rts: (device.rts ?? 1) === 1,
       ...(opts.bufferSize !== undefined ? { bufferSize: opts.bufferSize } : {}),
+      ...(device.protocol !== undefined ? { rxLimitBytes: rxLimitFor({ ...device, protocol: device.protocol }) } : {}),
       ...(opts.log ? { log: (m: string) => opts.log?.(name, m) } : {}),
     };
     return openWebSerialLink(port, linkOpts);

@@ -1,15 +1,22 @@
 /**
  * The receive side every browser Link shares: a background pump pushes chunks in, `read(maxWaitMs)` takes
  * everything that has arrived. A timeout only stops the wait; it never touches the source, so no byte is
- * lost between reads (Web Serial and WebSocket have no read timeout of their own).
+ * lost between reads (Web Serial and WebSocket have no read timeout of their own) — up to `limit`
+ * (rx-limits.ts): past it everything unread is dropped, and so is what follows until the next read,
+ * which fails with LENGTH.
  */
 import type { Clock } from '../../core/clock';
 import { MeterError } from '../../core/errors';
+import { DEFAULT_RX_LIMIT_BYTES, overflowMessage } from '../rx-limits';
 
 export class RxBuffer {
   private chunks: Uint8Array[] = [];
   private size = 0;
   private failure?: MeterError;
+  /** Bytes dropped since the limit was passed; reported (and reset) by the next read. */
+  private dropped = 0;
+
+  constructor(readonly limit = DEFAULT_RX_LIMIT_BYTES) {}
   private readonly waiters = new Set<() => void>();
   /** Called after a read took bytes out (a paused pump may go on). */
   onDrain?: () => void;
@@ -24,6 +31,13 @@ export class RxBuffer {
 
   push(chunk: Uint8Array): void {
     if (this.failure || chunk.length === 0) return;
+    if (this.dropped > 0 || this.size + chunk.length > this.limit) {
+      this.dropped += this.size + chunk.length;
+      this.chunks = [];
+      this.size = 0;
+      this.wakeAll();
+      return;
+    }
     this.chunks.push(chunk);
     this.size += chunk.length;
     this.wakeAll();
@@ -47,6 +61,7 @@ export class RxBuffer {
   /** At least one byte (everything buffered), or an empty array after `maxWaitMs` of silence. */
   async read(clock: Clock, maxWaitMs: number): Promise<Uint8Array> {
     if (this.failure) throw this.failure;
+    this.throwIfOverflowed();
     if (this.size === 0 && maxWaitMs > 0) {
       await new Promise<void>((resolve) => {
         const done = () => {
@@ -59,7 +74,16 @@ export class RxBuffer {
       });
     }
     if (this.failure) throw this.failure;
+    this.throwIfOverflowed();
     return this.take();
+  }
+
+  private throwIfOverflowed(): void {
+    if (this.dropped === 0) return;
+    const e = new MeterError('LENGTH', overflowMessage(this.limit, this.dropped));
+    this.dropped = 0;
+    this.onDrain?.(); // the pump may have paused on the bytes just dropped
+    throw e;
   }
 
   private take(): Uint8Array {

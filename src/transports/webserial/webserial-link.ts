@@ -30,6 +30,8 @@ export interface WebSerialLinkOptions {
   bufferSize?: number;
   /** The pump stops pulling from the port while this many received bytes wait unread (default 1 MiB). */
   highWaterBytes?: number;
+  /** Most unread bytes held (rx-limits.ts; default the largest protocol limit); past it a read fails with LENGTH. */
+  rxLimitBytes?: number;
   /**
    * How long setLine lets bytes that are already on their way in reach the buffer before the reader is
    * cancelled (default 0: one timer turn). A meter does not talk during a baud switch it was asked for.
@@ -65,7 +67,7 @@ export class WebSerialLink implements Link {
 
   private lineNow: LineSettings;
   private state: State = 'new';
-  private readonly rx = new RxBuffer();
+  private readonly rx: RxBuffer;
   private readonly clock: Clock;
   private writer?: WritableStreamDefaultWriter<Uint8Array>;
   private reader?: ReadableStreamDefaultReader<Uint8Array>;
@@ -84,6 +86,7 @@ export class WebSerialLink implements Link {
     readonly port: SerialPortLike,
     private readonly opts: WebSerialLinkOptions,
   ) {
+    this.rx = new RxBuffer(opts.rxLimitBytes);
     this.clock = opts.clock;
     this.lineNow = { ...opts.line };
     this.rx.onDrain = () => {

@@ -42,6 +42,8 @@ export interface BridgeLinkOptions {
   maxMessageBytes?: number;
   /** A write waits while more than this is queued in the socket (default 256 KiB). */
   highWaterBytes?: number;
+  /** Most unread bytes held (rx-limits.ts; default the largest protocol limit); past it a read fails with LENGTH. */
+  rxLimitBytes?: number;
   openTimeoutMs?: number;
 }
 
@@ -97,7 +99,7 @@ export class BridgeLink implements Link {
   onLost?: (reason: string) => void;
   readonly stats = { bytesIn: 0, bytesOut: 0 };
 
-  private readonly rx = new RxBuffer();
+  private readonly rx: RxBuffer;
   private state: 'connecting' | 'open' | 'lost' | 'closed' = 'connecting';
   private openWaiter?: { resolve: () => void; reject: (e: MeterError) => void };
   private readonly maxMessage: number;
@@ -108,6 +110,7 @@ export class BridgeLink implements Link {
     opts: BridgeLinkOptions,
     private readonly clock: Clock,
   ) {
+    this.rx = new RxBuffer(opts.rxLimitBytes);
     this.maxMessage = Math.max(1, opts.maxMessageBytes ?? 16 * 1024);
     this.highWater = opts.highWaterBytes ?? 256 * 1024;
     socket.onopen = () => {

@@ -6,6 +6,7 @@
 import type { Clock } from '../../core/clock';
 import { MeterError } from '../../core/errors';
 import type { Link } from '../../core/link';
+import { rxLimitFor } from '../rx-limits';
 import { openBridgeLink, type WebSocketFactory } from './bridge-link';
 
 export interface BridgeSettings {
@@ -20,7 +21,9 @@ export interface BridgeOpenerOptions {
   createSocket?: WebSocketFactory;
 }
 
-export function createBridgeOpener(opts: BridgeOpenerOptions): (device: { device_alias: string; ip?: string; port?: number }) => Promise<Link> {
+export function createBridgeOpener(
+  opts: BridgeOpenerOptions,
+): (device: { device_alias: string; ip?: string; port?: number } & Partial<Parameters<typeof rxLimitFor>[0]>) => Promise<Link> {
   return async (device) => {
     if (!device.ip || !device.port) throw new MeterError('CONFIG_INVALID', `${device.device_alias}: an IP device needs ip and port.`);
     const s = await opts.settings();
@@ -28,7 +31,13 @@ export function createBridgeOpener(opts: BridgeOpenerOptions): (device: { device
       throw new MeterError('PORT_LOST', `${device.device_alias} is an IP meter: set the bridge address and token in Settings (start it with: npx meterscope bridge --allow ${device.ip}:${device.port}).`);
     }
     return openBridgeLink(
-      { url: s.url, ...(s.token ? { token: s.token } : {}), target: `${device.ip}:${device.port}`, ...(opts.createSocket ? { createSocket: opts.createSocket } : {}) },
+      {
+        url: s.url,
+        ...(s.token ? { token: s.token } : {}),
+        target: `${device.ip}:${device.port}`,
+        ...(opts.createSocket ? { createSocket: opts.createSocket } : {}),
+        ...(device.protocol !== undefined ? { rxLimitBytes: rxLimitFor({ ...device, protocol: device.protocol }) } : {}),
+      },
       opts.clock,
     );
   };

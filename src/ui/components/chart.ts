@@ -3,13 +3,16 @@ import type uPlot from 'uplot';
 // uPlot's stylesheet as text: the chart lives in a shadow root, which the document's CSS never reaches.
 import uplotCss from 'uplot/dist/uPlot.min.css?inline';
 import type { ChartData } from '../pages/profiles-model';
+import { axisPrefix } from '../pages/profiles-chart';
 
 /** Mid-tone series colours readable on both the light and the dark surface; the first is the theme's primary. */
 const PALETTE = ['#d97706', '#059669', '#c026d3', '#0891b2', '#dc2626', '#65a30d', '#7c3aed'];
 
 /**
  * A time chart (uPlot, loaded on first use so only the Profiles page pays for it). One y scale per
- * unit: the first two get an axis (left, right). Theme tokens colour the axes; a theme switch redraws.
+ * unit: the first two get an axis (left, right) labelled with the quantity and an SI-prefixed unit.
+ * Amounts per interval are bars ending at the interval's time stamp; levels are lines; nulls are gaps.
+ * Theme tokens colour the axes; a theme switch redraws.
  * The chart is an image to assistive technology, described by `summary`; the page's table holds the values.
  */
 export class TimeChart extends LitElement {
@@ -110,29 +113,51 @@ export class TimeChart extends LitElement {
     const text = token('text') ?? '#17202a';
     const grid = token('border') ?? '#d5dbe1';
     const units = [...new Set(data.series.map((s) => s.unit || '—'))];
-    const axis = (scale: string, side: 0 | 1 | 2 | 3, label?: string): uPlot.Axis => ({
-      scale,
-      side,
-      stroke: text,
-      grid: { stroke: grid, width: 1, show: side !== 1 },
-      ticks: { stroke: grid, width: 1 },
-      ...(label ? { label, labelSize: 20 } : {}),
-      size: side === 2 ? 52 : 64,
-    });
+    // One SI prefix per axis, from its largest value: ticks read 0.5 / 1.0 and the label says [kWh].
+    const prefixes = new Map(
+      units.map((u) => {
+        let max = 0;
+        for (const s of data.series) if ((s.unit || '—') === u) for (const v of s.values) if (v !== null && Math.abs(v) > max) max = Math.abs(v);
+        return [u, u === '—' ? { factor: 1, unit: '' } : axisPrefix(max, u)];
+      }),
+    );
+    const quantity = (u: string) => data.series.find((s) => (s.unit || '—') === u)?.quantity;
+    const axis = (scale: string, side: 0 | 1 | 2 | 3): uPlot.Axis => {
+      const p = prefixes.get(scale);
+      const q = scale === 'x' ? '' : quantity(scale);
+      const label = scale === 'x' ? '' : [q, p?.unit ? `[${p.unit}]` : ''].filter(Boolean).join(' ');
+      return {
+        scale,
+        side,
+        stroke: text,
+        grid: { stroke: grid, width: 1, show: side !== 1 },
+        ticks: { stroke: grid, width: 1 },
+        ...(label ? { label, labelSize: 22 } : {}),
+        ...(p ? { values: (_u: uPlot, splits: number[]) => splits.map((v) => tickText(v / p.factor)) } : {}),
+        // Wide enough for the longest tick label, so nothing is clipped (123456.5 kWh was).
+        size: side === 2 ? 52 : (_u: uPlot, values: string[] | null) => 18 + 8 * Math.max(3, ...(values ?? []).map((v) => v.length)),
+      };
+    };
+    const bars = UPlot.paths.bars?.({ size: [0.8, 48], align: -1 });
     const opts: uPlot.Options = {
       ...this.size(el),
       scales: { x: { time: true } },
-      axes: [axis('x', 2), ...units.slice(0, 2).map((u, i) => axis(u, i === 0 ? 3 : 1, u === '—' ? '' : u))],
+      axes: [axis('x', 2), ...units.slice(0, 2).map((u, i) => axis(u, i === 0 ? 3 : 1))],
       series: [
         {},
-        ...data.series.map((s, i) => ({
-          label: s.unit ? `${s.label} [${s.unit}]` : s.label,
-          scale: s.unit || '—',
-          stroke: i === 0 ? (token('primary') ?? PALETTE[0]!) : PALETTE[(i - 1) % PALETTE.length]!,
-          width: 2,
-          spanGaps: false,
-          points: { show: data.x.length < 60 },
-        })),
+        ...data.series.map((s, i): uPlot.Series => {
+          const colour = i === 0 ? (token('primary') ?? PALETTE[0]!) : PALETTE[(i - 1) % PALETTE.length]!;
+          const p = prefixes.get(s.unit || '—');
+          return {
+            label: p?.unit ? `${s.label} [${p.unit}]` : s.label,
+            scale: s.unit || '—',
+            stroke: colour,
+            width: s.bars ? 1 : 2,
+            spanGaps: false,
+            value: (_u: uPlot, v: number | null) => (v === null || v === undefined ? '—' : tickText(v / (p?.factor ?? 1))),
+            ...(s.bars && bars ? { paths: bars, fill: `${colour}99`, points: { show: false } } : { points: { show: data.x.length < 60 } }),
+          };
+        }),
       ],
       legend: { show: true },
       cursor: { drag: { x: true, y: false } },
@@ -153,6 +178,13 @@ export class TimeChart extends LitElement {
       ${this.failed ? html`<p role="alert">${this.failed}</p>` : ''}
     </figure>`;
   }
+}
+
+/** Up to 4 significant digits, no exponent noise: axis ticks and legend values. */
+function tickText(v: number): string {
+  if (v === 0) return '0';
+  const a = Math.abs(v);
+  return a >= 1e4 ? String(Math.round(v)) : String(Number(v.toPrecision(4)));
 }
 
 customElements.define('ms-chart', TimeChart);

@@ -54,6 +54,12 @@ export class LiveTable extends LitElement {
       td {
         overflow-wrap: anywhere;
       }
+      /* A number never breaks across lines (147 238.4 split after the group separator reads as two). */
+      td.value {
+        white-space: nowrap;
+        overflow-wrap: normal;
+        font-variant-numeric: tabular-nums;
+      }
       /* Narrow screens: one compact card per signal (name; value and unit; quality and time), not
          five labelled lines, so a technician sees a screenful of values at a glance. */
       @media (max-width: 600px) {

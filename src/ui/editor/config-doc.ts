@@ -37,14 +37,16 @@ const isItem = (v: unknown): v is Item => typeof v === 'object' && v !== null &&
  * Items that are not objects cannot be edited field by field: they are refused here (the import box
  * still reports them with their JSON path).
  */
-export function toDoc(parsed: unknown): { ok: true; doc: ConfigDoc } | { ok: false; reason: string } {
+export function toDoc(parsed: unknown, options: { clone?: boolean } = {}): { ok: true; doc: ConfigDoc } | { ok: false; reason: string } {
   if (!isItem(parsed)) return { ok: false, reason: 'the document is not a JSON object {"devices": [...], "signals": [...]}' };
   const devices = parsed.devices ?? [];
   const signals = parsed.signals ?? [];
   if (!Array.isArray(devices) || !Array.isArray(signals)) return { ok: false, reason: '"devices" and "signals" must be lists' };
   if (!devices.every(isItem) || !signals.every(isItem)) return { ok: false, reason: 'every device and signal must be an object' };
-  // Deep copy: the form mutates items, the caller's value must stay as it was.
-  return { ok: true, doc: structuredClone({ devices, signals }) as ConfigDoc };
+  // Deep copy: the form mutates items, the caller's value must stay as it was (unless the caller
+  // just parsed it and hands it over: the worker's import, where a copy of 5 MB would be waste).
+  const doc = { devices, signals } as ConfigDoc;
+  return { ok: true, doc: options.clone === false ? doc : structuredClone(doc) };
 }
 
 /** The document as JSON text for saving or export (two-space indent, newline at the end). */
@@ -133,7 +135,8 @@ export function isSecretDoc(doc: FieldDoc): boolean {
 /** Errors of one item, by field name; '' holds those about the item as a whole. */
 export type FieldErrors = Map<string, string[]>;
 
-function byField(issues: readonly ConfigIssue[], prefix: string): FieldErrors {
+/** Issues of one item (their paths start with `prefix`, e.g. `signals[12]`) by field name. */
+export function byField(issues: readonly ConfigIssue[], prefix: string): FieldErrors {
   const out: FieldErrors = new Map();
   for (const i of issues) {
     let rest = i.path.startsWith(prefix) ? i.path.slice(prefix.length) : i.path;

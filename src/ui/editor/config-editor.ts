@@ -1,68 +1,46 @@
 import { LitElement, html, nothing } from 'lit';
 import type { Reading } from '../../core/reading';
+import type { WorkspaceApi } from '../../worker/workspace-api';
 import { downloadText, safeFileName } from '../download';
 import { EngineWatch, engineMonitor, getEngine } from '../engine-client';
 import { errorText } from '../format';
 import { pageStyles } from '../shared-styles';
 import { getStore } from '../store-client';
 import { loadProbe, type ProbeDefaults } from '../pages/settings-probe';
-import {
-  PROTOCOLS,
-  addDevice,
-  addSignal,
-  countErrors,
-  deviceErrors,
-  docIssues,
-  docText,
-  duplicateDevice,
-  duplicateSignal,
-  emptyDoc,
-  isEnabled,
-  orphanSignals,
-  protocolOf,
-  removeDevice,
-  renameDeviceAlias,
-  setField,
-  signalErrors,
-  signalKeyField,
-  signalProtocol,
-  signalsOf,
-  toDoc,
-  type ConfigDoc,
-  type FieldErrors,
-  type Item,
-  type Protocol,
-} from './config-doc';
+import { PROTOCOLS, type Protocol } from './config-doc';
+import { EditorModel, type OpenResult } from './editor-model';
 import { editorStyles } from './editor-styles';
-import { renderDeviceForm, renderSignalForm } from './item-forms';
+import { itemCommands, newDevice } from './item-commands';
+import { renderDevice, renderOrphans, type ItemActions, type ItemContext } from './item-views';
+import { DEVICE_PAGE, clampPage, pageOf, renderPager } from './pager';
+import { renderReadResults } from './read-results';
 
-/** Unsaved editor work survives a reload or a closed tab: kept as a draft in IndexedDB. */
-const DRAFT_KEY = 'editor.draft';
 const DRAFT_DELAY_MS = 400;
-
-interface Draft {
-  name: string;
-  doc: ConfigDoc;
-  dirty: boolean;
-}
 
 const str = (v: unknown, fallback = '') => (typeof v === 'string' && v !== '' ? v : fallback);
 
 /**
+ * The editor's document, one per tab: it outlives the element, so leaving the Meters page and coming
+ * back keeps the work (and a 30,000-signal site is not fetched from the worker again).
+ */
+const model = new EditorModel(() => getEngine() as unknown as WorkspaceApi /* Comlink's Remote of the same methods */);
+
+/**
  * The configuration editor: devices and signals as forms, every field of DESIGN §3 with its default
- * and allowed values, errors at the field as you type (the config module's validator, the same one
- * the import and the engine use), duplicate / enable / delete, save, export, and "Load and read"
- * once the document is valid.
+ * and allowed values, errors at the field as you type (the config module's validator, run in the
+ * engine worker on the whole document, the same one the import and the engine use), duplicate /
+ * enable / delete, save, export, and "Load and read" once the document is valid. Devices and signals
+ * are shown a page at a time, so a large site never becomes one huge template tree.
  *
  * Events: `saved` (detail: name) after a save, so the page can refresh its list.
  */
 export class ConfigEditor extends LitElement {
   static override properties = {
     includeSecrets: { type: Boolean },
-    doc: { state: true },
-    name: { state: true },
-    dirty: { state: true },
     openDevice: { state: true },
+    devicePage: { state: true },
+    signalPage: { state: true },
+    orphanPage: { state: true },
     newProtocol: { state: true },
     message: { state: true },
     reading: { state: true },
@@ -74,11 +52,12 @@ export class ConfigEditor extends LitElement {
 
   /** Set by the Meters page: exports keep passwords and keys only when the user ticked it. */
   declare includeSecrets: boolean;
-  declare doc: ConfigDoc;
-  declare name: string;
-  declare dirty: boolean;
   /** Index of the device whose form is open (-1: none). */
   declare openDevice: number;
+  declare devicePage: number;
+  /** Page of the open device's signals, and of the signals without a device. */
+  declare signalPage: number;
+  declare orphanPage: number;
   declare newProtocol: Protocol;
   declare message: string;
   /** Set while a read runs: which device ('' = all). */
@@ -86,18 +65,19 @@ export class ConfigEditor extends LitElement {
   declare results: Reading[] | undefined;
   declare readMessage: string;
 
-  private readonly openSignals = new Set<number>();
-  private probe: ProbeDefaults | undefined;
+  readonly model = model;
+  readonly openSignals = new Set<number>();
+  probe: ProbeDefaults | undefined;
   private draftTimer: ReturnType<typeof setTimeout> | undefined;
-  private restored = false;
+  private readonly onModel = () => this.requestUpdate();
 
   constructor() {
     super();
     this.includeSecrets = false;
-    this.doc = emptyDoc();
-    this.name = '';
-    this.dirty = false;
     this.openDevice = -1;
+    this.devicePage = 0;
+    this.signalPage = 0;
+    this.orphanPage = 0;
     this.newProtocol = 'DLMS';
     this.message = '';
     this.reading = undefined;
@@ -108,10 +88,16 @@ export class ConfigEditor extends LitElement {
 
   override connectedCallback(): void {
     super.connectedCallback();
-    void this.restoreDraft();
+    model.addEventListener('change', this.onModel);
+    void model.restoreDraft();
+    void getStore()
+      .then(loadProbe)
+      .then((p) => (this.probe = p))
+      .catch(() => undefined);
   }
 
   override disconnectedCallback(): void {
+    model.removeEventListener('change', this.onModel);
     // Leaving the page must not lose the last keystrokes.
     if (this.draftTimer) {
       clearTimeout(this.draftTimer);
@@ -119,25 +105,6 @@ export class ConfigEditor extends LitElement {
       void this.saveDraft();
     }
     super.disconnectedCallback();
-  }
-
-  private async restoreDraft(): Promise<void> {
-    try {
-      const store = await getStore();
-      const [draft, probe] = await Promise.all([store.getSetting<Draft>(DRAFT_KEY), loadProbe(store)]);
-      this.probe = probe;
-      // open() may have run while the store opened: what the user just did wins over the draft.
-      if (this.restored || !draft) return;
-      const d = toDoc(draft.doc);
-      if (!d.ok) return;
-      this.doc = d.doc;
-      this.name = typeof draft.name === 'string' ? draft.name : '';
-      this.dirty = draft.dirty === true;
-    } catch {
-      // No IndexedDB: the editor still works, it just cannot keep a draft.
-    } finally {
-      this.restored = true;
-    }
   }
 
   private scheduleDraft(): void {
@@ -150,59 +117,62 @@ export class ConfigEditor extends LitElement {
 
   private async saveDraft(): Promise<void> {
     try {
-      const draft: Draft = { name: this.name, doc: this.doc, dirty: this.dirty };
-      await (await getStore()).setSetting(DRAFT_KEY, structuredClone(draft));
+      await getEngine().saveWorkspaceDraft(model.name, model.dirty);
     } catch {
       // Best effort; the document is still on screen.
     }
   }
 
-  /** Something in the document changed: re-validate (render does), remember, keep a draft. */
-  private changed(): void {
-    this.dirty = true;
-    this.results = undefined;
-    this.doc = { ...this.doc };
-    this.scheduleDraft();
-  }
-
   /** True when there is unsaved work the user would lose by replacing the document. */
   get hasUnsavedWork(): boolean {
-    return this.dirty && (this.doc.devices.length > 0 || this.doc.signals.length > 0);
+    return model.dirty && model.hasWork;
+  }
+
+  /** True while a document is being checked or opened: a newer one abandons it. */
+  get busy(): boolean {
+    return model.loading !== undefined;
   }
 
   /**
-   * Open a document in the editor (from an import, a saved configuration or the demo). Returns a
-   * reason when the form cannot show it (the import box still lists its errors).
+   * Open configuration text in the editor (an import, a saved configuration, the demo): parsed and
+   * validated in the engine worker, then shown a page at a time. `reason` says why the form cannot
+   * show it (the import box still lists its errors).
    */
-  open(parsed: unknown, name: string, options: { dirty?: boolean } = {}): string | undefined {
-    const d = toDoc(parsed);
-    if (!d.ok) return d.reason;
-    this.restored = true;
-    this.doc = d.doc;
-    this.name = name;
-    this.dirty = options.dirty ?? false;
+  async openText(text: string | Blob, name: string, options: { dirty?: boolean } = {}): Promise<OpenResult> {
+    const r = await model.openText(text, name, options);
+    if (r.status !== 'done' || !r.opened) return r;
     this.openSignals.clear();
     this.results = undefined;
     this.readMessage = '';
+    this.signalPage = 0;
+    this.orphanPage = 0;
     // Open the first device with errors, so the mistake is on screen right away.
-    const firstBad = this.doc.devices.findIndex((_, i) => countErrors(deviceErrors(this.doc, i)) > 0);
-    this.openDevice = firstBad >= 0 ? firstBad : this.doc.devices.length === 1 ? 0 : -1;
+    const firstBad = model.issues.firstBadDevice(model.devices);
+    this.openDevice = firstBad >= 0 ? firstBad : model.devices.length === 1 ? 0 : -1;
+    this.devicePage = pageOf(Math.max(0, this.openDevice), DEVICE_PAGE);
     this.message = `Opened "${name}" in the editor.`;
     this.scheduleDraft();
-    return undefined;
+    return r;
   }
 
   // ---------------------------------------------------------------- actions
 
-  private newDevice(): void {
-    const i = addDevice(this.doc, this.newProtocol, this.probe ? { probe: this.probe } : {});
-    this.openDevice = i;
-    this.message = `Added a ${this.newProtocol} device; fill in its fields below.`;
-    this.changed();
-    void this.focusLater(`#d${i}-name`);
+  /** Every change goes through the model (here and in the worker); results of a read are then stale. */
+  edit(...args: Parameters<EditorModel['edit']>): Promise<number> {
+    const created = model.edit(...args);
+    this.results = undefined;
+    this.scheduleDraft();
+    return created;
   }
 
-  private async focusLater(selector: string): Promise<void> {
+  showDevice(i: number): void {
+    this.openDevice = i;
+    this.openSignals.clear();
+    this.signalPage = 0;
+    if (i >= 0) this.devicePage = pageOf(i, DEVICE_PAGE);
+  }
+
+  async focusLater(selector: string): Promise<void> {
     await this.updateComplete;
     this.renderRoot.querySelector<HTMLElement>(selector)?.focus();
   }
@@ -211,116 +181,45 @@ export class ConfigEditor extends LitElement {
     if (this.hasUnsavedWork && !confirm('Replace the configuration in the editor with the demo? Unsaved changes are lost.')) return;
     try {
       const demo = await getEngine().demoConfig();
-      this.open(demo, 'demo');
-      this.message = 'Opened the built-in demo: four simulated meters on DEMO ports. Use "Load and read", or Read on one meter.';
+      const r = await this.openText(JSON.stringify(demo), 'demo');
+      if (r.status === 'done' && r.opened) this.message = 'Opened the built-in demo: four simulated meters on DEMO ports. Use "Load and read", or Read on one meter.';
     } catch (e) {
       this.message = `The demo could not be loaded: ${errorText(e)}`;
     }
   }
 
-  private newDocument(): void {
+  private async newDocument(): Promise<void> {
     if (this.hasUnsavedWork && !confirm('Start a new, empty configuration? Unsaved changes are lost.')) return;
-    this.open(emptyDoc(), '');
-    this.message = 'New, empty configuration. Add a device to begin.';
+    const r = await this.openText('{"devices": [], "signals": []}', '');
+    if (r.status === 'done' && r.opened) this.message = 'New, empty configuration. Add a device to begin.';
   }
 
-  private setDeviceField(i: number, name: string, value: unknown): void {
-    const dev = this.doc.devices[i];
-    if (!dev) return;
-    if (name === 'device_alias') renameDeviceAlias(this.doc, i, value);
-    else setField(dev, name, value);
-    this.changed();
-  }
-
-  private toggleDevice(i: number, on: boolean): void {
-    const dev = this.doc.devices[i];
-    if (!dev) return;
-    // Enabled is the default, so "on" removes the key instead of writing enable: 1.
-    setField(dev, 'enable', on ? (dev.enable === undefined ? undefined : 1) : 0);
-    this.changed();
-  }
-
-  private duplicate(i: number): void {
-    const j = duplicateDevice(this.doc, i);
-    this.openDevice = j;
-    this.openSignals.clear();
-    this.message = `Duplicated as "${str(this.doc.devices[j]?.device_alias)}" with its signals.`;
-    this.changed();
-  }
-
-  private deleteDevice(i: number): void {
-    const dev = this.doc.devices[i];
-    const alias = str(dev?.device_alias, `device ${i + 1}`);
-    const n = signalsOf(this.doc, dev?.device_alias).length;
-    if (!confirm(`Delete the device "${alias}"${n ? ` and its ${n} signal(s)` : ''} from this configuration?`)) return;
-    removeDevice(this.doc, i);
-    this.openDevice = -1;
-    this.openSignals.clear();
-    this.message = `Deleted "${alias}".`;
-    this.changed();
-  }
-
-  private newSignal(deviceIndex: number): void {
-    const alias = this.doc.devices[deviceIndex]?.device_alias;
-    if (typeof alias !== 'string') return;
-    const j = addSignal(this.doc, alias);
-    this.openSignals.add(j);
-    this.changed();
-    const key = signalKeyField(protocolOf(this.doc.devices[deviceIndex]));
-    void this.focusLater(`#s${j}-${key ?? 'signal_name'}`);
-  }
-
-  private setSignalField(j: number, name: string, value: unknown): void {
-    const s = this.doc.signals[j];
-    if (!s) return;
-    setField(s, name, value);
-    this.changed();
-  }
-
-  private deleteSignal(j: number): void {
-    const s = this.doc.signals[j];
-    if (!s || !confirm(`Delete the signal "${str(s.signal_alias, str(s.signal_name, `signal ${j + 1}`))}"?`)) return;
-    this.doc.signals.splice(j, 1);
-    this.openSignals.clear();
-    this.changed();
-  }
-
-  private dupSignal(j: number): void {
-    const k = duplicateSignal(this.doc, j);
-    this.openSignals.clear();
-    this.openSignals.add(k);
-    this.changed();
-  }
+  private readonly actions: ItemActions = itemCommands(this);
 
   private async exportJson(): Promise<void> {
-    const file = safeFileName(this.name.trim() || 'meterscope-config', 'json');
-    if (this.includeSecrets) {
-      downloadText(file, docText(this.doc));
-      this.message = 'Exported the configuration as JSON, with its passwords and keys.';
-      return;
-    }
+    const file = safeFileName(model.name.trim() || 'meterscope-config', 'json');
     try {
-      downloadText(file, await (await getEngine()).exportConfig(this.doc, { includeSecrets: false }));
-      this.message = 'Exported the configuration as JSON, without passwords and keys.';
+      downloadText(file, await getEngine().workspaceText({ includeSecrets: this.includeSecrets }));
+      this.message = this.includeSecrets
+        ? 'Exported the configuration as JSON, with its passwords and keys.'
+        : 'Exported the configuration as JSON, without passwords and keys.';
     } catch (e) {
       this.message = `Not exported: ${errorText(e)}`;
     }
   }
 
   private async save(): Promise<void> {
-    const name = this.name.trim();
+    const name = model.name.trim();
     if (!name) {
       this.message = 'Give the configuration a name before saving.';
       void this.focusLater('#cfg-name');
       return;
     }
     try {
-      const store = await getStore();
       // Saved even with errors: a half-finished configuration is work the technician must not lose.
-      await store.saveConfig(name, docText(this.doc));
-      this.dirty = false;
-      const n = docIssues(this.doc).length;
-      this.message = n === 0 ? `Saved "${name}".` : `Saved "${name}" with ${n} error(s) still to fix; it cannot be read until they are.`;
+      const { errors } = await getEngine().saveWorkspace(name);
+      model.markSaved();
+      this.message = errors === 0 ? `Saved "${name}".` : `Saved "${name}" with ${errors} error(s) still to fix; it cannot be read until they are.`;
       this.scheduleDraft();
       this.dispatchEvent(new CustomEvent('saved', { detail: name, bubbles: true, composed: true }));
     } catch (e) {
@@ -328,15 +227,21 @@ export class ConfigEditor extends LitElement {
     }
   }
 
+  read(alias?: string): void {
+    void this.readNow(alias);
+  }
+
   /** Load the document into the engine and read every enabled signal once (of one device, or all). */
-  private async read(alias?: string): Promise<void> {
-    if (docIssues(this.doc).length > 0 || this.reading !== undefined) return;
+  private async readNow(alias?: string): Promise<void> {
+    if (model.issues.total > 0 || model.checking || this.reading !== undefined) return;
     this.reading = alias ?? '';
     this.results = undefined;
     this.readMessage = alias ? `Reading ${alias}…` : 'Reading every enabled device…';
     try {
-      const name = this.name.trim() || 'editor';
-      const loaded = await engineMonitor.loadConfiguration(name, docText(this.doc));
+      const name = model.name.trim() || 'editor';
+      // The engine needs the passwords and keys to sign on; this text never leaves the browser.
+      const text = await getEngine().workspaceText({ includeSecrets: true });
+      const loaded = await engineMonitor.loadConfiguration(name, text);
       if (!loaded.ok) {
         this.readMessage = `The engine refused the configuration: ${loaded.errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`;
         return;
@@ -368,166 +273,44 @@ export class ConfigEditor extends LitElement {
 
   // ---------------------------------------------------------------- rendering
 
-  private renderSignal(j: number, device: Item) {
-    const s = this.doc.signals[j]!;
-    const errors = signalErrors(this.doc, j);
-    const n = countErrors(errors);
-    const key = signalKeyField(signalProtocol(s, device));
-    const label = str(s.signal_alias, `signal ${j + 1}`);
-    return html`<li class=${n ? 'has-errors' : ''} data-signal=${label}>
-      <details
-        ?open=${this.openSignals.has(j)}
-        @toggle=${(e: Event) => {
-          if ((e.target as HTMLDetailsElement).open) this.openSignals.add(j);
-          else this.openSignals.delete(j);
-        }}
-      >
-        <summary>
-          <strong>${str(s.signal_name, '(no name)')}</strong>
-          <code>${label}</code>
-          ${key && s[key] !== undefined ? html`<code class="muted">${String(s[key])}</code>` : nothing}
-          ${isEnabled(s) ? nothing : html`<span class="badge">disabled</span>`}
-          ${n ? html`<span class="badge err">${n} error${n === 1 ? '' : 's'}</span>` : nothing}
-        </summary>
-        <div class="body">
-          ${renderSignalForm(s, device, {
-            doc: this.doc,
-            prefix: `s${j}`,
-            errors,
-            set: (name, v) => this.setSignalField(j, name, v),
-            remove: (name) => this.setSignalField(j, name, undefined),
-          })}
-          <div class="actions">
-            <button type="button" @click=${() => this.dupSignal(j)} aria-label=${`Duplicate signal ${label}`}>Duplicate</button>
-            <button type="button" class="danger" @click=${() => this.deleteSignal(j)} aria-label=${`Delete signal ${label}`}>Delete</button>
-          </div>
-        </div>
-      </details>
-    </li>`;
-  }
-
-  private renderDevice(i: number, canRead: boolean) {
-    const dev = this.doc.devices[i]!;
-    const errors: FieldErrors = deviceErrors(this.doc, i);
-    const signals = signalsOf(this.doc, dev.device_alias);
-    const signalErrorCount = signals.reduce((sum, j) => sum + countErrors(signalErrors(this.doc, j)), 0);
-    const n = countErrors(errors) + signalErrorCount;
-    const alias = str(dev.device_alias, `device ${i + 1}`);
-    const open = this.openDevice === i;
-    const formId = `d${i}-form`;
-    const state = engineMonitor.status?.devices.find((d) => d.device_alias === dev.device_alias);
-    const port = dev.ip !== undefined ? `${String(dev.ip)}:${String(dev.port ?? '')}` : str(dev.device, 'no port');
-    return html`<li class="device ${n ? 'has-errors' : ''}" data-device=${alias}>
-      <div class="device-head">
-        <div class="device-title">
-          <strong>${str(dev.name, '(no name)')}</strong>
-          <code>${alias}</code> · ${str(dev.protocol, 'no protocol')} · ${port} · ${signals.length} signal${signals.length === 1 ? '' : 's'}
-          ${n ? html` <span class="badge err">${n} error${n === 1 ? '' : 's'}</span>` : nothing}
-          ${state && (this.reading !== undefined || this.results !== undefined)
-            ? html` <span class="badge state ${state.state === 'link-lost' ? 'err' : ''}">${state.state}${state.detail ? `: ${state.detail}` : ''}</span>`
-            : nothing}
-        </div>
-        <div class="actions">
-          <label class="switch"
-            ><input
-              type="checkbox"
-              .checked=${isEnabled(dev)}
-              @change=${(e: Event) => this.toggleDevice(i, (e.target as HTMLInputElement).checked)}
-              aria-label=${`Enabled: ${alias}`}
-            />Enabled</label
-          >
-          <button
-            type="button"
-            aria-expanded=${open ? 'true' : 'false'}
-            aria-controls=${formId}
-            aria-label=${`${open ? 'Close' : 'Edit'} ${alias}`}
-            @click=${() => (this.openDevice = open ? -1 : i)}
-          >
-            ${open ? 'Close' : 'Edit'}
-          </button>
-          <button type="button" @click=${() => this.duplicate(i)} aria-label=${`Duplicate ${alias}`}>Duplicate</button>
-          <button type="button" class="danger" @click=${() => this.deleteDevice(i)} aria-label=${`Delete ${alias}`}>Delete</button>
-          <button
-            type="button"
-            @click=${() => void this.read(alias)}
-            ?disabled=${!canRead || !isEnabled(dev)}
-            aria-label=${`Read ${alias}`}
-            aria-describedby="read-why"
-          >
-            Read
-          </button>
-        </div>
-      </div>
-      ${open
-        ? html`<div class="form" id=${formId}>
-            ${renderDeviceForm(dev, {
-              doc: this.doc,
-              prefix: `d${i}`,
-              errors,
-              set: (name, v) => this.setDeviceField(i, name, v),
-              remove: (name) => this.setDeviceField(i, name, undefined),
-            })}
-            <h3 id=${`d${i}-signals`}>Signals of ${alias}</h3>
-            ${signals.length === 0 ? html`<p class="muted">No signals yet: add what to read from this meter.</p>` : nothing}
-            <ul class="signals" aria-labelledby=${`d${i}-signals`}>
-              ${signals.map((j) => this.renderSignal(j, dev))}
-            </ul>
-            <div class="actions">
-              <button type="button" @click=${() => this.newSignal(i)} ?disabled=${typeof dev.device_alias !== 'string' || dev.device_alias === ''}>
-                Add signal
-              </button>
-            </div>
-          </div>`
-        : nothing}
-    </li>`;
-  }
-
-  private renderOrphans() {
-    const orphans = orphanSignals(this.doc);
-    if (orphans.length === 0) return nothing;
-    return html`<h3 id="orphans-title">Signals without a device</h3>
-      <p class="muted">Their device_alias names no device. Fix the alias or delete them.</p>
-      <ul class="signals" aria-labelledby="orphans-title">
-        ${orphans.map((j) => this.renderSignal(j, {}))}
-      </ul>`;
-  }
-
-  private renderResults() {
-    const r = this.results;
-    if (!r || r.length === 0) return nothing;
-    return html`<div class="table-wrap">
-      <table class="stack read-results">
-        <caption class="visually-hidden">Values read</caption>
-        <thead>
-          <tr><th scope="col">Device</th><th scope="col">Signal</th><th scope="col">Value</th><th scope="col">Quality</th></tr>
-        </thead>
-        <tbody>
-          ${r.map(
-            (x) => html`<tr>
-              <td data-label="Device">${x.device_alias}</td>
-              <td data-label="Signal"><span>${x.signal_alias}${x.address ? html`<br /><code class="muted">${x.address}</code>` : nothing}</span></td>
-              <td data-label="Value">${x.value === null ? '' : String(x.value)} ${x.unit ?? ''}</td>
-              <td data-label="Quality" class=${x.quality === 'good' ? '' : 'bad-q'}>${x.quality}${x.error ? ` (${x.error})` : ''}</td>
-            </tr>`,
-          )}
-        </tbody>
-      </table>
-    </div>`;
+  private summary(): string {
+    const { devices, signalCount, issues } = model;
+    const unsaved = model.dirty ? ' · not saved yet' : '';
+    if (model.loading) return model.loading;
+    if (!model.hasWork) return 'The editor is empty.';
+    if (model.checking) return `Checking ${devices.length} device(s), ${signalCount} signal(s)…${unsaved}`;
+    if (issues.total === 0) return `Valid: ${devices.length} device(s), ${signalCount} signal(s)${unsaved}.`;
+    return `${issues.total} error${issues.total === 1 ? '' : 's'} to fix${unsaved}.`;
   }
 
   override render() {
-    const issues = docIssues(this.doc);
-    const devices = this.doc.devices;
-    const valid = issues.length === 0 && devices.length > 0;
+    const { devices, issues } = model;
+    const valid = issues.total === 0 && !model.checking && !model.loading && devices.length > 0;
     const busy = this.reading !== undefined;
     const canRead = valid && !busy;
     const why = busy
       ? 'A read is running.'
       : devices.length === 0
         ? 'Add a device (or open the demo) to read.'
-        : issues.length > 0
-          ? `Fix the ${issues.length} error${issues.length === 1 ? '' : 's'} first; reading starts only with a valid configuration.`
-          : 'Ready: the configuration is valid.';
+        : model.checking || model.loading
+          ? 'Checking the configuration…'
+          : issues.total > 0
+            ? `Fix the ${issues.total} error${issues.total === 1 ? '' : 's'} first; reading starts only with a valid configuration.`
+            : 'Ready: the configuration is valid.';
+    const page = clampPage(this.devicePage, devices.length, DEVICE_PAGE);
+    const ctx: ItemContext = {
+      model,
+      openDevice: this.openDevice,
+      openSignals: this.openSignals,
+      signalPage: this.signalPage,
+      orphanPage: this.orphanPage,
+      canRead,
+      stateOf: (alias) =>
+        this.reading !== undefined || this.results !== undefined ? engineMonitor.status?.devices.find((d) => d.device_alias === alias) : undefined,
+      actions: this.actions,
+    };
+    const shown: number[] = [];
+    for (let i = page * DEVICE_PAGE; i < Math.min(devices.length, (page + 1) * DEVICE_PAGE); i++) shown.push(i);
     return html`
       <datalist id="port-names">
         <option value="DEMO-DLMS"></option>
@@ -543,15 +326,15 @@ export class ConfigEditor extends LitElement {
             id="cfg-name"
             type="text"
             autocomplete="off"
-            .value=${this.name}
+            .value=${model.name}
             @input=${(e: Event) => {
-              this.name = (e.target as HTMLInputElement).value;
+              model.setName((e.target as HTMLInputElement).value);
               this.scheduleDraft();
             }}
           />
         </div>
-        <button type="button" class="primary" @click=${() => void this.save()}>Save configuration</button>
-        <button type="button" @click=${() => void this.exportJson()} ?disabled=${devices.length === 0 && this.doc.signals.length === 0}>Export JSON</button>
+        <button type="button" class="primary" @click=${() => void this.save()} ?disabled=${this.busy}>Save configuration</button>
+        <button type="button" @click=${() => void this.exportJson()} ?disabled=${this.busy || !model.hasWork}>Export JSON</button>
       </div>
       <div class="toolbar">
         <div>
@@ -560,39 +343,32 @@ export class ConfigEditor extends LitElement {
             ${PROTOCOLS.map((p) => html`<option value=${p} ?selected=${p === this.newProtocol}>${p}</option>`)}
           </select>
         </div>
-        <button type="button" @click=${() => this.newDevice()}>Add device</button>
+        <button type="button" @click=${() => void newDevice(this)} ?disabled=${this.busy}>Add device</button>
         <button type="button" @click=${() => void this.loadDemo()}>Open demo</button>
-        <button type="button" @click=${() => this.newDocument()}>New configuration</button>
+        <button type="button" @click=${() => void this.newDocument()}>New configuration</button>
       </div>
-      <p class="summary ${issues.length ? 'bad' : ''}" role="status" aria-live="polite">
-        ${devices.length === 0 && this.doc.signals.length === 0
-          ? 'The editor is empty.'
-          : issues.length === 0
-            ? `Valid: ${devices.length} device(s), ${this.doc.signals.length} signal(s)${this.dirty ? ' · not saved yet' : ''}.`
-            : `${issues.length} error${issues.length === 1 ? '' : 's'} to fix${this.dirty ? ' · not saved yet' : ''}.`}
-      </p>
+      <p class="summary ${issues.total && !model.checking ? 'bad' : ''}" role="status" aria-live="polite">${this.summary()}</p>
       <p class="message" role="status">${this.message}</p>
-      ${issues.some((i) => !/^(devices|signals)\[\d+\]/.test(i.path))
+      ${issues.general.length > 0
         ? html`<ul class="item-errors">
-            ${issues.filter((i) => !/^(devices|signals)\[\d+\]/.test(i.path)).map((i) => html`<li>${i.path || 'configuration'}: ${i.message}</li>`)}
+            ${issues.general.map((i) => html`<li>${i.path || 'configuration'}: ${i.message}</li>`)}
           </ul>`
         : nothing}
+      ${renderPager({ id: 'devices', what: 'devices', total: devices.length, size: DEVICE_PAGE, page, onPage: (p) => (this.devicePage = p) })}
       <ul class="devices" aria-label="Devices">
-        ${devices.map((_, i) => this.renderDevice(i, canRead))}
+        ${shown.map((i) => renderDevice(ctx, i))}
       </ul>
-      ${this.renderOrphans()}
+      ${renderOrphans(ctx)}
       <div class="read-box">
         <div class="actions">
-          <button type="button" class="primary" @click=${() => void this.read()} ?disabled=${!canRead} aria-describedby="read-why">
-            Load and read
-          </button>
+          <button type="button" class="primary" @click=${() => this.read()} ?disabled=${!canRead} aria-describedby="read-why">Load and read</button>
           ${busy ? html`<button type="button" @click=${() => void this.cancelRead()}>Cancel read</button>` : nothing}
         </div>
         <p id="read-why" class="muted">${why}</p>
         <p class="read-message" role="status" aria-live="polite">
-        ${this.readMessage}${this.results?.length ? html` <a href="#/history">Open History</a> · <a href="#/trace">Trace</a>` : nothing}
-      </p>
-        ${this.renderResults()}
+          ${this.readMessage}${this.results?.length ? html` <a href="#/history">Open History</a> · <a href="#/trace">Trace</a>` : nothing}
+        </p>
+        ${renderReadResults(this.results)}
       </div>
     `;
   }

@@ -170,6 +170,10 @@ export const editorStyles = css`
     border-radius: 0.5rem;
     margin: 0.5rem 0;
   }
+  .signals > li.pending {
+    min-height: 44px;
+    padding: 0.6rem 0.75rem;
+  }
   .signals > li.has-errors {
     border-color: var(--ms-error);
   }
@@ -201,5 +205,21 @@ export const editorStyles = css`
   .bad-q {
     color: var(--ms-error);
     font-weight: 600;
+  }
+  .pager {
+    display: flex;
+    flex-wrap: wrap;
+    align-items: center;
+    gap: 0.25rem 0.5rem;
+    margin: 0.5rem 0;
+  }
+  .pager label {
+    margin: 0;
+  }
+  .pager .page-number {
+    width: 6rem;
+  }
+  .pager .range {
+    flex: 1 1 10rem;
   }
 `;

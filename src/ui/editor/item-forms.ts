@@ -11,7 +11,6 @@ import {
   signalFields,
   signalKeyField,
   signalProtocol,
-  type ConfigDoc,
   type FieldDoc,
   type FieldErrors,
   type Item,
@@ -34,7 +33,6 @@ const GROUPS: { id: FieldDoc['group']; title: string; unfolded: (item: Item, inG
 ];
 
 export interface FormContext {
-  doc: ConfigDoc;
   /** Id prefix, unique per item: `d3`, `s12`. */
   prefix: string;
   errors: FieldErrors;

@@ -1,13 +1,14 @@
 import { LitElement, css, html, nothing } from 'lit';
-import { readingsCsvStream } from '../../export/readings-csv';
-import { readingsJsonStream } from '../../export/readings-json';
-import type { MeterStore, ReadingFilter, StorageEstimateInfo, StoredReading } from '../../store';
+import { numberText } from '../../export/csv-cells';
+import { NO_LABELS, type ReadingLabels } from '../../export/reading-labels';
+import type { EventRecord, MeterStore, ReadingFilter, StorageEstimateInfo, StoredReading } from '../../store';
 import '../components/export-buttons';
 import type { ExportSource } from '../components/export-buttons';
 import { errorText, formatBytes, formatTime } from '../format';
 import { pageStyles } from '../shared-styles';
 import { getStore } from '../store-client';
 import { EMPTY_FORM, describeFilter, exportName, toFilter, type HistoryForm } from './history-filter';
+import { exportContext, readingsExport, storedReadings } from './read-exports';
 
 const LIMIT = 200;
 
@@ -25,6 +26,8 @@ export class HistoryPage extends LitElement {
     message: { state: true },
     storage: { state: true },
     known: { state: true },
+    labels: { state: true },
+    interrupted: { state: true },
   };
 
   static override styles = [
@@ -48,6 +51,11 @@ export class HistoryPage extends LitElement {
         color: var(--ms-error);
         font-weight: 600;
       }
+      /* A number never breaks across lines: 123 456.78 kWh split in two is misread. */
+      .num {
+        white-space: nowrap;
+        font-variant-numeric: tabular-nums;
+      }
     `,
   ];
 
@@ -60,6 +68,10 @@ export class HistoryPage extends LitElement {
   declare storage: StorageEstimateInfo | undefined;
   /** Device and signal aliases seen in the shown readings, for the inputs' suggestions. */
   declare known: { devices: string[]; signals: string[] };
+  /** Device and signal names and meter identities, from the configurations (the same as in exports). */
+  declare labels: ReadingLabels;
+  /** Reads cut off by a reload or a closed tab (the worker records them at its next start). */
+  declare interrupted: EventRecord[];
 
   private store: MeterStore | undefined;
 
@@ -72,6 +84,8 @@ export class HistoryPage extends LitElement {
     this.message = '';
     this.storage = undefined;
     this.known = { devices: [], signals: [] };
+    this.labels = NO_LABELS;
+    this.interrupted = [];
   }
 
   override connectedCallback(): void {
@@ -108,6 +122,9 @@ export class HistoryPage extends LitElement {
         signals.add(r.signal_alias);
       }
       this.known = { devices: [...devices].sort(), signals: [...signals].sort() };
+      this.labels = (await exportContext(rows)).labels;
+      const events = await store.queryEvents({ ...(f.filter.device_alias ? { device_alias: f.filter.device_alias } : {}), newestFirst: true, limit: 200 });
+      this.interrupted = events.filter((e) => e.kind === 'interrupted').slice(0, 10);
     } catch (e) {
       this.readings = [];
       this.total = 0;
@@ -145,11 +162,7 @@ export class HistoryPage extends LitElement {
     const store = this.store;
     if (!store) return undefined;
     const filter = { ...this.applied };
-    return {
-      name: exportName(filter),
-      csv: () => readingsCsvStream(store.iterateReadings(filter)),
-      json: () => readingsJsonStream(store.iterateReadings(filter)),
-    };
+    return readingsExport(exportName(filter), storedReadings(filter));
   }
 
   private renderStorage() {
@@ -216,6 +229,16 @@ export class HistoryPage extends LitElement {
         </div>
       </form>
       ${this.message ? html`<p role="status" class="message">${this.message}</p>` : nothing}
+      ${this.interrupted.length === 0
+        ? nothing
+        : html`<section class="card interrupted" aria-labelledby="int-title">
+            <h2 id="int-title">Interrupted reads</h2>
+            <ul>
+              ${this.interrupted.map(
+                (e) => html`<li><time datetime=${new Date(e.ts).toISOString()}>${formatTime(e.ts)}</time>${e.device_alias ? html` <strong>${e.device_alias}</strong>` : ''}: ${e.message}</li>`,
+              )}
+            </ul>
+          </section>`}
       ${rows === undefined
         ? html`<p>Loading…</p>`
         : html`<section class="card" aria-labelledby="sel-title">
@@ -242,17 +265,25 @@ export class HistoryPage extends LitElement {
                     </tr>
                   </thead>
                   <tbody>
-                    ${rows.map(
-                      (r) => html`<tr>
+                    ${rows.map((r) => {
+                      const l = this.labels.of(r);
+                      const value = typeof r.value === 'number' ? numberText(r.value, r.decimals) : r.value === null ? '' : String(r.value);
+                      return html`<tr>
                         <td data-label="Time">${formatTime(r.ts)}</td>
-                        <td data-label="Device">${r.device_alias}</td>
-                        <td data-label="Signal">
-                          <span>${r.signal_alias}${r.address ? html`<br /><code class="muted">${r.address}</code>` : ''}</span>
+                        <td data-label="Device">
+                          <span>${l.device_name ?? r.device_alias}${l.device_name ? html`<br /><code class="muted">${r.device_alias}</code>` : ''}${l.meter_id
+                              ? html`<br /><span class="muted meter-id">Meter ${l.meter_id}</span>`
+                              : ''}</span>
                         </td>
-                        <td data-label="Value">${r.value === null ? '' : String(r.value)} ${r.unit ?? ''}</td>
+                        <td data-label="Signal">
+                          <span>${l.signal_name ?? r.signal_alias}${l.signal_name ? html`<br /><code class="muted">${r.signal_alias}</code>` : ''}${r.address
+                              ? html`<br /><code class="muted">${r.address}</code>`
+                              : ''}</span>
+                        </td>
+                        <td data-label="Value" class="value"><span class="num">${value}</span> ${r.unit ?? ''}</td>
                         <td data-label="Quality">${r.quality}${r.error ? ` (${r.error})` : ''}</td>
-                      </tr>`,
-                    )}
+                      </tr>`;
+                    })}
                   </tbody>
                 </table>
               </div>`}`}

@@ -1,6 +1,6 @@
 import { LitElement, css, html, nothing } from 'lit';
 import type { StoredConfig } from '../../store';
-import type { ConfigIssue } from '../../worker/engine-api';
+import type { ImportCheck } from '../../worker/workspace-api';
 import { downloadText, safeFileName } from '../download';
 import { getEngine } from '../engine-client';
 import { errorText, formatTime } from '../format';
@@ -9,29 +9,23 @@ import { getStore } from '../store-client';
 import type { ConfigEditor } from '../editor/config-editor';
 import '../editor/config-editor';
 
-type Check =
-  | { kind: 'none' }
-  | { kind: 'valid'; devices: number; signals: number }
-  | { kind: 'invalid'; errors: ConfigIssue[] }
-  | { kind: 'unreadable'; message: string };
+type Check = { kind: 'none' } | ImportCheck | { kind: 'unreadable'; message: string };
 
-/** Counts for the saved list, read from the stored text without a full validation. */
-function countItems(raw: string): string {
-  try {
-    const doc = JSON.parse(raw) as { devices?: unknown; signals?: unknown };
-    const d = Array.isArray(doc.devices) ? doc.devices.length : 0;
-    const s = Array.isArray(doc.signals) ? doc.signals.length : 0;
-    return `${d} device${d === 1 ? '' : 's'}, ${s} signal${s === 1 ? '' : 's'}`;
-  } catch {
-    return 'unreadable';
-  }
-}
+/**
+ * A file larger than this (bytes) is not put into the paste box: a text area holding megabytes lays
+ * out for seconds. It is kept as the File, checked and opened in the editor all the same.
+ */
+const SHOWN_TEXT_LIMIT = 200_000;
+/** Errors listed per step in the import box; "Show more" lists the next ones (nothing is dropped). */
+const ERROR_STEP = 200;
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 /**
  * The configuration editor (devices and signals as forms, see src/ui/editor), plus import, check,
  * save, list and export of whole configurations as JSON. The import box validates in the engine
- * worker (the same code that will refuse to start on a bad configuration); the editor runs the same
- * config module's validator on the main thread to show errors at each field as you type.
+ * worker (the same code that will refuse to start on a bad configuration), and so does the editor:
+ * parsing and validating a 30,000-signal site never runs on this thread.
  */
 export class MetersPage extends LitElement {
   static override properties = {
@@ -42,6 +36,8 @@ export class MetersPage extends LitElement {
     saved: { state: true },
     working: { state: true },
     includeSecrets: { state: true },
+    errorsShown: { state: true },
+    counts: { state: true },
   };
 
   static override styles = [
@@ -89,6 +85,15 @@ export class MetersPage extends LitElement {
   declare working: boolean;
   /** Exports leave passwords and keys out unless the user ticks this (off on every visit). */
   declare includeSecrets: boolean;
+  /** How many of the import box's errors are listed. */
+  declare errorsShown: number;
+  /** "N devices, M signals" of each saved configuration, counted in the worker (by name@savedAt). */
+  declare counts: Map<string, string>;
+  /**
+   * A file too large for the paste box: kept as the File and handed to the worker as it is (a Blob
+   * crosses to the worker without a copy); `text` is then empty.
+   */
+  private bigFile: File | undefined;
 
   constructor() {
     super();
@@ -99,6 +104,8 @@ export class MetersPage extends LitElement {
     this.saved = undefined;
     this.includeSecrets = false;
     this.working = false;
+    this.errorsShown = ERROR_STEP;
+    this.counts = new Map();
   }
 
   override connectedCallback(): void {
@@ -110,22 +117,61 @@ export class MetersPage extends LitElement {
     try {
       const store = await getStore();
       this.saved = (await store.listConfigs()).sort((a, b) => a.name.localeCompare(b.name));
+      void this.countSaved(this.saved);
     } catch (e) {
       this.saved = [];
       this.message = `Saved configurations could not be read: ${errorText(e)}`;
     }
   }
 
+  /** Counts of the saved list, parsed in the worker: a saved 5 MB site would block this thread. */
+  private async countSaved(list: readonly StoredConfig[]): Promise<void> {
+    const next = new Map(this.counts);
+    for (const c of list) {
+      const key = `${c.name}@${c.savedAt}`;
+      if (next.has(key)) continue;
+      try {
+        const n = await getEngine().configCounts(c.raw);
+        next.set(key, n ? `${plural(n.devices, 'device')}, ${plural(n.signals, 'signal')}` : 'unreadable');
+      } catch {
+        next.set(key, 'unreadable');
+      }
+    }
+    this.counts = next;
+  }
+
   private async onFile(e: Event): Promise<void> {
     const input = e.target as HTMLInputElement;
     const file = input.files?.[0];
     if (!file) return;
-    this.text = await file.text();
-    this.name = file.name.replace(/\.json$/i, '');
-    await this.validate();
-    this.openInEditor(false);
     // The same file chosen again must fire change again.
     input.value = '';
+    if (file.size > SHOWN_TEXT_LIMIT) this.setText('', file);
+    else this.setText(await file.text());
+    this.name = file.name.replace(/\.json$/i, '');
+    const editor = this.editor;
+    if (editor && (!editor.hasUnsavedWork || confirm('Replace the configuration in the editor? Its unsaved changes are lost.'))) {
+      await this.openInEditor(false);
+    } else {
+      await this.validate();
+    }
+  }
+
+  private setText(text: string, bigFile?: File): void {
+    this.text = text;
+    this.bigFile = bigFile;
+    this.check = { kind: 'none' };
+    this.errorsShown = ERROR_STEP;
+    this.message = '';
+  }
+
+  /** What the import box holds: the big file, or the text. */
+  private get source(): string | Blob {
+    return this.bigFile ?? this.text;
+  }
+
+  private get hasSource(): boolean {
+    return this.bigFile !== undefined || this.text.trim() !== '';
   }
 
   private get editor(): ConfigEditor | null {
@@ -133,64 +179,65 @@ export class MetersPage extends LitElement {
   }
 
   /**
-   * Show the import box's document in the form editor, where each mistake sits next to its field.
-   * `explicit`: the user asked (else it happens on file import, and only when nothing would be lost).
+   * Check the import box's document in the engine worker and show it in the form editor, where each
+   * mistake sits next to its field. `explicit`: the user pressed "Open in editor" (else a file was
+   * just chosen). A newer import abandons this one.
    */
-  private openInEditor(explicit: boolean): void {
+  private async openInEditor(explicit: boolean): Promise<void> {
     const editor = this.editor;
-    if (!editor) return;
-    let parsed: unknown;
+    if (!editor || !this.hasSource) return;
+    if (explicit && editor.hasUnsavedWork && !confirm('Replace the configuration in the editor? Its unsaved changes are lost.')) return;
+    this.working = true;
     try {
-      parsed = JSON.parse(this.text.charCodeAt(0) === 0xfeff ? this.text.slice(1) : this.text);
-    } catch {
-      if (explicit) this.message = 'The text is not valid JSON, so the form cannot show it: press Check to see where.';
-      return;
+      const r = await editor.openText(this.source, this.name.trim() || 'imported', { dirty: true });
+      if (r.status === 'abandoned') return;
+      this.check = r.check;
+      this.errorsShown = ERROR_STEP;
+      if (!r.opened) {
+        if (explicit) this.message = `The form cannot show it: ${r.reason ?? 'unknown reason'}.`;
+        return;
+      }
+      if (explicit) this.message = 'Opened in the editor above.';
+      // At the next frame: a layout forced here would add to the task that rendered the editor.
+      requestAnimationFrame(() => editor.scrollIntoView({ block: 'start' }));
+    } catch (e) {
+      this.check = { kind: 'unreadable', message: `The engine could not check it: ${errorText(e)}` };
+    } finally {
+      this.working = false;
     }
-    if (editor.hasUnsavedWork && !confirm('Replace the configuration in the editor? Its unsaved changes are lost.')) return;
-    const why = editor.open(parsed, this.name.trim() || 'imported', { dirty: true });
-    if (why) {
-      if (explicit) this.message = `The form cannot show it: ${why}.`;
-      return;
-    }
-    if (explicit) this.message = 'Opened in the editor above.';
-    editor.scrollIntoView({ block: 'start' });
   }
 
-  private openSaved(c: StoredConfig): void {
+  private async openSaved(c: StoredConfig): Promise<void> {
     const editor = this.editor;
     if (!editor) return;
     if (editor.hasUnsavedWork && !confirm(`Open "${c.name}"? Unsaved changes in the editor are lost.`)) return;
-    let parsed: unknown;
     try {
-      parsed = JSON.parse(c.raw);
+      const r = await editor.openText(c.raw, c.name);
+      if (r.status === 'abandoned') return;
+      this.message = r.opened ? '' : `"${c.name}" cannot be shown in the form: ${r.reason ?? 'unknown reason'}.`;
+      if (r.opened) editor.scrollIntoView({ block: 'start' });
     } catch (e) {
-      this.message = `"${c.name}" is not readable JSON: ${errorText(e)}`;
-      return;
+      this.message = `"${c.name}" could not be opened: ${errorText(e)}`;
     }
-    const why = editor.open(parsed, c.name);
-    this.message = why ? `"${c.name}" cannot be shown in the form: ${why}.` : '';
-    if (!why) editor.scrollIntoView({ block: 'start' });
   }
 
   private onText(e: Event): void {
-    this.text = (e.target as HTMLTextAreaElement).value;
-    this.check = { kind: 'none' };
-    this.message = '';
+    this.setText((e.target as HTMLTextAreaElement).value);
   }
 
   private async validate(): Promise<boolean> {
     this.message = '';
-    if (!this.text.trim()) {
+    if (!this.hasSource) {
       this.check = { kind: 'unreadable', message: 'Choose a file or paste a configuration first.' };
       return false;
     }
     this.working = true;
     try {
-      const result = await getEngine().validateConfig(this.text);
-      this.check = result.ok
-        ? { kind: 'valid', devices: result.config.devices.length, signals: result.config.signals.length }
-        : { kind: 'invalid', errors: result.errors };
-      return result.ok;
+      const result = await getEngine().checkConfigText(this.source);
+      if (result.kind === 'abandoned') return false;
+      this.check = result;
+      this.errorsShown = ERROR_STEP;
+      return result.kind === 'valid';
     } catch (e) {
       this.check = { kind: 'unreadable', message: `The engine could not check it: ${errorText(e)}` };
       return false;
@@ -210,7 +257,7 @@ export class MetersPage extends LitElement {
     try {
       const store = await getStore();
       const existed = (await store.getConfig(name)) !== undefined;
-      await store.saveConfig(name, this.text);
+      await store.saveConfig(name, this.bigFile ? await this.bigFile.text() : this.text);
       this.message = existed ? `Saved "${name}" (replaced the older one).` : `Saved "${name}".`;
       await this.loadSaved();
     } catch (e) {
@@ -256,15 +303,20 @@ export class MetersPage extends LitElement {
       return html`<div class="errors" role="alert"><p>${c.message}</p></div>`;
     }
     if (c.kind === 'invalid') {
+      const shown = c.errors.slice(0, this.errorsShown);
+      const more = c.errors.length - shown.length;
       return html`<div class="errors" role="alert" aria-labelledby="errors-title">
         <p id="errors-title">
           ${c.errors.length} error${c.errors.length === 1 ? '' : 's'}: the configuration was not saved.
         </p>
         <ul class="error-list">
-          ${c.errors.map(
-            (err) => html`<li><code class="path">${err.path || '(document)'}</code>: <span>${err.message}</span></li>`,
-          )}
+          ${shown.map((err) => html`<li><code class="path">${err.path || '(document)'}</code>: <span>${err.message}</span></li>`)}
         </ul>
+        ${more > 0
+          ? html`<button type="button" @click=${() => (this.errorsShown += ERROR_STEP)}>
+              Show ${Math.min(more, ERROR_STEP)} more (${more} not listed yet)
+            </button>`
+          : nothing}
       </div>`;
     }
     return nothing;
@@ -294,9 +346,15 @@ export class MetersPage extends LitElement {
           rows="10"
           spellcheck="false"
           autocomplete="off"
-          .value=${this.text}
+          aria-describedby="big-file"
+          .value=${this.bigFile ? '' : this.text}
           @input=${this.onText}
         ></textarea>
+        <p id="big-file" class="muted">
+          ${this.bigFile
+            ? `${this.bigFile.name} (${(this.bigFile.size / 1e6).toFixed(1)} MB) is loaded; it is too large to show here. Check, open or save it with the buttons below.`
+            : nothing}
+        </p>
         <label for="name">Save as</label>
         <input
           id="name"
@@ -307,7 +365,7 @@ export class MetersPage extends LitElement {
         />
         <div class="actions">
           <button @click=${() => void this.validate()} ?disabled=${this.working}>Check</button>
-          <button @click=${() => this.openInEditor(true)} ?disabled=${this.working || !this.text.trim()}>Open in editor</button>
+          <button @click=${() => void this.openInEditor(true)} ?disabled=${this.working || !this.hasSource}>Open in editor</button>
           <button class="primary" @click=${() => void this.save()} ?disabled=${this.working}>Save</button>
         </div>
         ${this.renderCheck()}
@@ -333,10 +391,10 @@ export class MetersPage extends LitElement {
                   (c) => html`<li data-config=${c.name}>
                     <div>
                       <div class="name">${c.name}</div>
-                      <div class="muted">${countItems(c.raw)} · saved ${formatTime(c.savedAt)}</div>
+                      <div class="muted">${this.counts.get(`${c.name}@${c.savedAt}`) ?? '…'} · saved ${formatTime(c.savedAt)}</div>
                     </div>
                     <div class="actions">
-                      <button @click=${() => this.openSaved(c)} aria-label=${`Open ${c.name}`}>Open</button>
+                      <button @click=${() => void this.openSaved(c)} aria-label=${`Open ${c.name}`}>Open</button>
                       <button @click=${() => void this.exportConfig(c)} aria-label=${`Export ${c.name}`}>Export</button>
                       <button class="danger" @click=${() => void this.deleteSaved(c)} aria-label=${`Delete ${c.name}`}>
                         Delete

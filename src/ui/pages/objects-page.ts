@@ -1,10 +1,10 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
 import { describeObis } from '../../protocols/cosem/dictionary';
-import type { AttributeValue, ObjectInfo } from '../../worker/engine-api';
+import type { AttributeValue, ObjectInfo, ViewNode } from '../../worker/engine-api';
 import { EngineWatch, engineMonitor, getEngine } from '../engine-client';
 import { errorText } from '../format';
-import { hashParams } from '../routes';
+import { hashParams } from '../hash-params';
 import { pageStyles } from '../shared-styles';
 import { getStore } from '../store-client';
 import { appendSignal, filterObjects } from './objects-model';
@@ -73,6 +73,21 @@ export class ObjectsPage extends LitElement {
       }
       .bad {
         color: var(--ms-error);
+      }
+      ul.view {
+        list-style: none;
+        margin: 0.25rem 0 0;
+        padding-left: 0.9rem;
+        border-left: 2px solid var(--ms-border);
+      }
+      ul.view .label {
+        color: var(--ms-muted);
+      }
+      .raw {
+        display: block;
+        font-family: var(--ms-mono);
+        font-size: 0.8rem;
+        color: var(--ms-muted);
       }
       td .actions {
         margin: 0;
@@ -188,6 +203,7 @@ export class ObjectsPage extends LitElement {
   private renderValue(v: AttributeValue | { error: string } | undefined) {
     if (!v) return nothing;
     if ('error' in v) return html`<span class="bad">✗ ${v.error}</span>`;
+    if (v.view) return renderView(v.view);
     const main = v.value === null ? '—' : String(v.value);
     return html`<strong>${main}</strong>${v.unit ? html` ${v.unit}` : nothing}${v.text && v.text !== main && v.text !== `${main} ${v.unit ?? ''}`.trim()
         ? html`<span class="text">${v.text}</span>`
@@ -223,7 +239,9 @@ export class ObjectsPage extends LitElement {
                   </td>
                   <td data-label="Actions">
                     <div class="actions">
-                      <button aria-label="Read ${a.name} of ${o.obis}" ?disabled=${busy} @click=${() => void this.readAttr(device, o, a.id)}>Read</button>
+                      ${o.classId === 7 && a.id === 2
+                        ? html`<a href="#/profiles" aria-label="Read the buffer of ${o.obis} by date range on the Profiles page">Profiles page</a>`
+                        : html`<button aria-label="Read ${a.name} of ${o.obis}" ?disabled=${busy} @click=${() => void this.readAttr(device, o, a.id)}>Read</button>`}
                       ${a.id > 1
                         ? html`<button aria-label="Add ${a.name} of ${o.obis} as a signal" ?disabled=${busy} @click=${() => void this.addSignal(device, o, a)}>
                             Add as signal
@@ -281,6 +299,26 @@ export class ObjectsPage extends LitElement {
         : nothing}
     `;
   }
+}
+
+/** Nested levels shown before the rest is summarised: an object list can be deep. */
+const VIEW_DEPTH = 4;
+
+/**
+ * A decoded attribute: its text (an error in the error colour), the meter's own bytes beside a
+ * converted value, and the parts of a structure or array as a nested list.
+ */
+function renderView(n: ViewNode, depth = 0): unknown {
+  const main = n.kind === 'error' ? html`<span class="bad">⚠ ${n.text}</span>` : depth === 0 ? html`<strong>${n.text}</strong>` : html`${n.text}`;
+  const raw = n.raw && n.raw !== n.text && n.kind !== 'bytes' ? html`<span class="raw">bytes ${n.raw}</span>` : nothing;
+  const kids = n.children ?? [];
+  const list =
+    kids.length === 0 || depth >= VIEW_DEPTH
+      ? nothing
+      : html`<ul class="view">
+          ${kids.map((c) => html`<li>${c.label ? html`<span class="label">${c.label}:</span> ` : nothing}${renderView(c, depth + 1)}</li>`)}
+        </ul>`;
+  return html`${main}${raw}${list}`;
 }
 
 customElements.define('ms-objects-page', ObjectsPage);

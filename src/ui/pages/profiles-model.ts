@@ -38,7 +38,7 @@ export function resultToTable(r: ProfileResult, readAt: number, words: (address:
     ...r.columns.map((c, i) => {
       // IEC channels are named by their data-set address (1.5.0): add the words a technician says.
       const w = /^[\d.*:-]+$/.test(c.name) ? words(c.name) : '';
-      const col: ProfileColumn = { name: w ? `${w} (${c.name})` : c.name, address: r.address };
+      const col: ProfileColumn = { name: w ? `${w} (${c.name})` : c.name, address: c.address ?? r.address };
       if (c.unit) col.unit = c.unit;
       // A DLMS profile repeats its clock column among the values: print it as a time too.
       if (c.name === 'Time' && r.rows.every((row) => row.values[i] === null || typeof row.values[i] === 'number')) col.isTime = true;
@@ -75,6 +75,10 @@ export interface ChartSeries {
   label: string;
   unit: string;
   values: (number | null)[];
+  /** Drawn as bars (an amount per interval) rather than a line (a level). */
+  bars?: boolean;
+  /** What the values are, for the axis label ("Energy per interval"). */
+  quantity?: string;
 }
 
 export interface ChartData {

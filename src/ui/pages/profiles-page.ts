@@ -1,7 +1,6 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { describeObis } from '../../protocols/cosem/dictionary';
 import type { ProfileSummary } from '../../store';
-import '../components/chart';
 import '../components/export-buttons';
 import '../components/progress-bar';
 import { EngineWatch, engineMonitor, getEngine } from '../engine-client';
@@ -9,9 +8,8 @@ import { errorText, formatTime } from '../format';
 import { pageStyles } from '../shared-styles';
 import { getStore } from '../store-client';
 import { profileSource } from './profiles-export';
+import { renderProfileChart, type ChartChoice } from './profiles-chart-view';
 import {
-  chartData,
-  chartSummary,
   checkRange,
   fromLocalInput,
   profileChoices,
@@ -44,6 +42,7 @@ export class ProfilesPage extends LitElement {
     table: { state: true },
     limit: { state: true },
     stored: { state: true },
+    chart: { state: true },
   };
 
   static override styles = [
@@ -83,6 +82,24 @@ export class ProfilesPage extends LitElement {
           white-space: normal;
         }
       }
+      fieldset.chart-options {
+        border: 1px solid var(--ms-border);
+        border-radius: 0.5rem;
+        margin: 0 0 0.75rem;
+        padding: 0.25rem 0.75rem 0.5rem;
+      }
+      .choices {
+        display: flex;
+        flex-wrap: wrap;
+        gap: 0 1.25rem;
+      }
+      label.choice {
+        display: inline-flex;
+        align-items: center;
+        gap: 0.4rem;
+        min-height: 44px;
+        font-weight: normal;
+      }
     `,
   ];
 
@@ -96,6 +113,7 @@ export class ProfilesPage extends LitElement {
   declare table: ProfileTableData | undefined;
   declare limit: number;
   declare stored: ProfileSummary[] | undefined;
+  declare chart: ChartChoice;
   private readonly ticker = new BusyTicker(() => this.requestUpdate());
   private cancelled = false;
 
@@ -112,6 +130,7 @@ export class ProfilesPage extends LitElement {
     this.table = lastShown;
     this.limit = TABLE_ROWS;
     this.stored = undefined;
+    this.chart = { mode: 'energy', picks: undefined };
     new EngineWatch(this);
   }
 
@@ -202,6 +221,8 @@ export class ProfilesPage extends LitElement {
     lastShown = t;
     this.table = t;
     this.limit = TABLE_ROWS;
+    // Another profile has other columns: start again from the mode's default picks.
+    this.chart = { mode: this.chart.mode, picks: undefined };
   }
 
   private async open(id: number): Promise<void> {
@@ -274,13 +295,10 @@ export class ProfilesPage extends LitElement {
   }
 
   private renderTable(t: ProfileTableData) {
-    const data = chartData(t);
     return html`<section class="card" aria-labelledby="shown-title">
       <h2 id="shown-title">${t.name} — ${t.device_alias}</h2>
       <p class="muted">Read ${formatTime(t.readAt)}, ${t.rows.length} row(s)${t.id !== undefined ? ', stored in this browser' : ''}.</p>
-      ${data.series.length > 0
-        ? html`<ms-chart .data=${data} summary=${chartSummary(t.name, data, formatTime)}></ms-chart>`
-        : html`<p class="muted">No numeric columns with times to chart: see the table.</p>`}
+      ${renderProfileChart(t, this.chart, formatTime, (c) => (this.chart = c))}
       <ms-export-buttons label="${t.name} (${t.rows.length} rows)" .source=${profileSource(t)}></ms-export-buttons>
       ${t.rows.length === 0 ? html`<p>The meter returned no rows for this range.</p>` : renderProfileTable(t, this.limit, () => (this.limit = t.rows.length))}
     </section>`;

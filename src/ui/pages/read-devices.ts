@@ -69,7 +69,7 @@ export function renderDevices(status: EngineStatus | undefined, error: string | 
               >
             </td>
             <td data-label="State"><span>${stateCell(d, p)}</span></td>
-            <td data-label="Detail">${d.detail ?? ''}</td>
+            <td data-label="Detail">${d.detail ?? ''}${d.note ? html`<br /><span class="muted" data-note>${d.note}</span>` : nothing}</td>
           </tr>`,
         )}
       </tbody>

@@ -78,6 +78,12 @@ describe('formatValue and showProgress', () => {
     expect(formatValue('x')).toBe('x');
     expect(formatValue(0.000123456, 'en-US')).toBe('0.000123456');
   });
+  it('keeps the meter\'s decimals and never drops digits it has', () => {
+    expect(formatValue(50, 'en-US', 2)).toBe('50.00');
+    expect(formatValue(147238.4, 'en-US', 3)).toBe('147,238.400');
+    expect(formatValue(12.345, 'en-US', 1)).toBe('12.345');
+    expect(formatValue(50, 'lt-LT', 2)).toBe('50,00');
+  });
   it('shows progress only after a second', () => {
     expect(showProgress(undefined, 5000)).toBe(false);
     expect(showProgress(4500, 5000)).toBe(false);

@@ -69,10 +69,17 @@ export function addressWords(address: string | undefined, describe: (obis: strin
   return '';
 }
 
-/** Numbers with their full precision but locale grouping; texts as they are; null as a dash. */
-export function formatValue(v: ReadingValue, locale?: string): string {
+/**
+ * Numbers with their full precision but locale grouping, and at least the decimals the meter gave
+ * (a scaler of -2: 50 shows as 50.00); texts as they are; null as a dash.
+ */
+export function formatValue(v: ReadingValue, locale?: string, decimals?: number): string {
   if (v === null || v === undefined) return '—';
-  if (typeof v === 'number') return Number.isFinite(v) ? v.toLocaleString(locale, { maximumFractionDigits: 12 }) : String(v);
+  if (typeof v === 'number') {
+    if (!Number.isFinite(v)) return String(v);
+    const min = decimals !== undefined && Number.isInteger(decimals) && decimals > 0 ? Math.min(decimals, 20) : 0;
+    return v.toLocaleString(locale, { minimumFractionDigits: min, maximumFractionDigits: Math.max(12, min) });
+  }
   if (typeof v === 'boolean') return v ? 'true' : 'false';
   return v;
 }
@@ -121,7 +128,7 @@ function toRow(
     name,
     ...(address ? { address } : {}),
     ...(words ? { words } : {}),
-    value: r ? (r.quality === 'bad' && r.value === null ? '—' : formatValue(r.value)) : '—',
+    value: r ? (r.quality === 'bad' && r.value === null ? '—' : formatValue(r.value, undefined, r.decimals)) : '—',
     ...(r?.unit ? { unit: r.unit } : {}),
     quality: r ? r.quality : 'waiting',
     ...(r?.error ? { error: r.error } : {}),

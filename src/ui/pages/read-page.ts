@@ -24,10 +24,8 @@ export class ReadPage extends LitElement {
     selected: { state: true },
     device: { state: true },
     message: { state: true },
-    readMessage: { state: true },
     working: { state: true },
     reading: { state: true },
-    portOpen: { state: true },
   };
 
   static override styles = [
@@ -46,12 +44,8 @@ export class ReadPage extends LitElement {
       .summary {
         font-weight: 600;
       }
-      details.port summary {
-        min-height: 44px;
-        display: flex;
-        align-items: center;
-        cursor: pointer;
-        font-weight: 600;
+      .connect-lead {
+        margin: 0 0 0.5rem;
       }
     `,
   ];
@@ -60,10 +54,8 @@ export class ReadPage extends LitElement {
   declare selected: string;
   declare device: string;
   declare message: string;
-  declare readMessage: string;
   declare working: boolean;
   declare reading: boolean;
-  declare portOpen: boolean;
   private readonly ticker = new BusyTicker(() => this.requestUpdate());
   private cancelled = false;
 
@@ -73,10 +65,8 @@ export class ReadPage extends LitElement {
     this.selected = engineMonitor.loaded?.name ?? '';
     this.device = '';
     this.message = '';
-    this.readMessage = '';
     this.working = false;
     this.reading = false;
-    this.portOpen = false;
     new EngineWatch(this);
   }
 
@@ -103,6 +93,20 @@ export class ReadPage extends LitElement {
     } catch (e) {
       this.message = `Saved configurations could not be read: ${errorText(e)}`;
     }
+  }
+
+  override willUpdate(): void {
+    // The configuration the worker restored after a reload is the one to offer.
+    if (!this.selected && engineMonitor.loaded) this.selected = engineMonitor.loaded.name;
+  }
+
+  /** The read summary lives in the engine mirror, so it is still there after a walk to another page. */
+  private get readMessage(): string {
+    return engineMonitor.readSummary;
+  }
+
+  private set readMessage(text: string) {
+    engineMonitor.setReadSummary(text);
   }
 
   private async run(what: string, fn: () => Promise<string>, target: 'message' | 'readMessage' = 'message'): Promise<void> {
@@ -200,14 +204,13 @@ export class ReadPage extends LitElement {
   }
 
   private renderMeterCard(state: string) {
+    const restored = engineMonitor.restored && engineMonitor.loaded ? `Loaded "${engineMonitor.loaded.name}" again, as on your last visit.` : '';
     return html`<section class="card" aria-labelledby="meter-title">
-      <h2 id="meter-title">Meter</h2>
-      <div class="demo">
-        <button class=${this.configs.length === 0 ? 'primary' : ''} @click=${() => void this.useDemo()} ?disabled=${this.working}>
-          Use the demo meter
-        </button>
-        <p class="muted">No hardware needed: simulated DLMS, IEC 62056-21 and Elgama meters inside the app.</p>
-      </div>
+      <h2 id="meter-title">Connect a meter</h2>
+      <p class="muted connect-lead">Plug in the optical probe and choose its serial port, or try the demo meter: no hardware needed.</p>
+      <ms-read-port>
+        <button slot="demo" @click=${() => void this.useDemo()} ?disabled=${this.working}>Use the demo meter</button>
+      </ms-read-port>
       ${this.configs.length === 0
         ? html`<p class="muted">No saved configuration yet. Import one on the <a href="#/meters">Meters</a> page.</p>`
         : html`<label for="cfg">Saved configuration</label>
@@ -217,12 +220,7 @@ export class ReadPage extends LitElement {
             <div class="actions">
               <button @click=${() => void this.load()} ?disabled=${this.working || state === 'running'}>Load into engine</button>
             </div>`}
-      <p role="status" class="load-message">${this.message}</p>
-      <details class="port" @toggle=${(e: Event) => (this.portOpen = (e.target as HTMLDetailsElement).open)}>
-        <summary>Port: probe, bridge or demo</summary>
-        ${/* rendered only when open: hidden controls would be nameless to a screen reader walk */ ''}
-        ${this.portOpen ? html`<ms-read-port></ms-read-port>` : nothing}
-      </details>
+      <p role="status" class="load-message">${this.message || restored}</p>
     </section>`;
   }
 

@@ -128,12 +128,16 @@ export class ReadPortCard extends LitElement {
       return html`<p class="no-serial">
         This browser has no Web Serial, so it cannot open an optical probe. Use Chrome or Edge on a desktop, a meter on the
         LAN through the bridge, or the demo meter.
-      </p>`;
+      </p>
+      <div class="actions"><slot name="demo"></slot></div>`;
     }
     const o = this.offered;
     return html`
       ${this.nameField()}
-      <div class="actions"><button type="button" @click=${() => void this.pick()}>Choose serial port…</button></div>
+      <div class="actions">
+        <button type="button" class="primary" @click=${() => void this.pick()}>Choose serial port…</button>
+        <slot name="demo"></slot>
+      </div>
       ${o && o.remembered.length > 0
         ? html`<ul class="ports remembered" aria-label="Remembered ports">
             ${o.remembered.map(

@@ -5,6 +5,7 @@ import { errorText, formatBytes } from '../format';
 import { pageStyles } from '../shared-styles';
 import { SETTING, getStore } from '../store-client';
 import { currentTheme, isThemePreference, saveTheme, type ThemePreference } from '../theme';
+import './settings-csv';
 import { PROBE_FACTORY, loadProbe, saveProbe, type ProbeDefaults } from './settings-probe';
 
 const THEMES: { value: ThemePreference; label: string }[] = [
@@ -275,6 +276,11 @@ export class SettingsPage extends LitElement {
       <section class="card" aria-labelledby="probe-title">
         <h2 id="probe-title">Optical probe</h2>
         ${this.renderProbe()}
+      </section>
+
+      <section class="card" aria-labelledby="csv-title">
+        <h2 id="csv-title">CSV files</h2>
+        <ms-csv-settings></ms-csv-settings>
       </section>
 
       <section class="card" aria-labelledby="storage-title">

@@ -16,6 +16,26 @@ describe('trace-format', () => {
     expect(portsOf(lines)).toEqual(['DEMO-DLMS', 'DEMO-IEC', 'engine']);
   });
 
+  it('finds text in the decoded tree too: an APDU name, a field value, an OBIS code in either notation', () => {
+    const get: TraceLine = {
+      ts: 3,
+      level: 5,
+      port: 'DEMO-DLMS',
+      message: 'rx 24 bytes',
+      dir: 'rx',
+      hex: 'C0 01 C1 00 03 01 00 01 08 00 FF 02 00',
+      decoded: { label: 'APDU get-request-normal', children: [{ label: 'instance', value: '1.0.1.8.0.255 (Active energy import)' }] },
+    };
+    const all = [...lines, get];
+    const find = (text: string) => filterLines(all, { maxLevel: 7, port: '', text });
+    expect(find('SNRM')).toEqual([lines[1]]); // also in the message
+    expect(find('control: 0x93 snrm')).toEqual([lines[1]]); // only in the decoded tree
+    expect(find('get-request')).toEqual([get]);
+    expect(find('1-0:1.8.0*255')).toEqual([get]);
+    expect(find('1.8.0')).toEqual([get]);
+    expect(find('energy import')).toEqual([get]);
+  });
+
   it('writes a line with its direction, hex and decoded tree', () => {
     const t = lineText(lines[1]!);
     expect(t).toMatch(/^\d\d:\d\d:\d\d\.001 \[5\] DEMO-DLMS TX → HDLC TX SNRM/);

@@ -9,7 +9,7 @@ export interface TraceFilter {
   maxLevel: number;
   /** '' = every port. */
   port: string;
-  /** Case-insensitive text to find in the message, hex or port ('' = no text filter). */
+  /** Case-insensitive text to find in the message, hex, port or decoded tree ('' = no text filter). */
   text: string;
 }
 
@@ -17,14 +17,43 @@ export function isDecodedNode(v: unknown): v is DecodedNode {
   return typeof v === 'object' && v !== null && typeof (v as { label?: unknown }).label === 'string';
 }
 
+/** The decoded tree's labels and values as one lower-case text, made once per line. */
+const decodedTexts = new WeakMap<TraceLine, string>();
+
+function decodedText(l: TraceLine): string {
+  if (!isDecodedNode(l.decoded)) return '';
+  let text = decodedTexts.get(l);
+  if (text === undefined) {
+    text = treeText(l.decoded, '', 0).join('\n').toLowerCase();
+    decodedTexts.set(l, text);
+  }
+  return text;
+}
+
+/**
+ * What to look for. An OBIS code typed as 1-0:1.8.0*255 (as on a meter's display or data sheet) is
+ * also looked for in the dotted form the decoder prints: 1.0.1.8.0.255.
+ */
+function needles(text: string): string[] {
+  const t = text.trim().toLowerCase();
+  if (t === '') return [];
+  const m = /^(\d+)-(\d+):(\d+)\.(\d+)\.(\d+)(?:[*&](\d+))?$/.exec(t);
+  if (!m) return [t];
+  const dotted = m.slice(1, 6).join('.') + (m[6] !== undefined ? `.${m[6]}` : '');
+  return [t, dotted];
+}
+
 export function filterLines(lines: readonly TraceLine[], f: TraceFilter): TraceLine[] {
-  const needle = f.text.trim().toLowerCase();
-  return lines.filter(
-    (l) =>
-      l.level <= f.maxLevel &&
-      (f.port === '' || l.port === f.port) &&
-      (needle === '' || l.message.toLowerCase().includes(needle) || (l.hex ?? '').toLowerCase().includes(needle) || l.port.toLowerCase().includes(needle)),
-  );
+  const wanted = needles(f.text);
+  const matches = (l: TraceLine): boolean =>
+    wanted.some(
+      (n) =>
+        l.message.toLowerCase().includes(n) ||
+        (l.hex ?? '').toLowerCase().includes(n) ||
+        l.port.toLowerCase().includes(n) ||
+        decodedText(l).includes(n),
+    );
+  return lines.filter((l) => l.level <= f.maxLevel && (f.port === '' || l.port === f.port) && (wanted.length === 0 || matches(l)));
 }
 
 /** Ports seen in the trace, sorted, for the port filter. */

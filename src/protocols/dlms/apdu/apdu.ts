@@ -87,8 +87,20 @@ export function decodeApdu(bytes: Uint8Array): Apdu {
     default:
       throw unknownTag(tag);
   }
+  // A server seen in the field (docs/interop.md) sends its last, empty GET block twice in one frame,
+  // the copy after a 00 byte (the tail of the LLC header it copied from). An exact copy adds nothing
+  // and hides nothing, so it is read once; any other trailing byte is still an error.
+  if (isRepeat(bytes, r.pos)) return apdu;
   r.expectEnd('APDU');
   return apdu;
+}
+
+/** True when the bytes after the first `n` are those `n` again, optionally after one 00 byte. */
+function isRepeat(bytes: Uint8Array, n: number): boolean {
+  const skip = bytes.length - 2 * n;
+  if (n === 0 || (skip !== 0 && skip !== 1) || (skip === 1 && bytes[n] !== 0)) return false;
+  for (let i = 0; i < n; i++) if (bytes[i] !== bytes[n + skip + i]) return false;
+  return true;
 }
 
 function unknownTag(tag: number): ProtocolError {

@@ -10,7 +10,8 @@ import { gmacTag, SC_AUTHENTICATION, type SecuritySuite } from './gcm';
  * f(challenge of the other side) in reply_to_HLS_authentication:
  *
  *  mechanism 2 (High): manufacturer specific. Implemented as the common interpretation:
- *                      AES-ECB of the challenge (zero-padded to whole blocks) with the HLS secret as key.
+ *                      AES-ECB of the challenge (zero-padded to whole blocks) with the HLS secret as key,
+ *                      a short secret zero-padded to 16 bytes (17..32 bytes: to 32), see highSecretKey().
  *  mechanism 3 (MD5):     MD5(challenge || secret)
  *  mechanism 4 (SHA-1):   SHA-1(challenge || secret)
  *  mechanism 6 (SHA-256): SHA-256(secret || ST own || ST peer || challenge || own challenge)
@@ -73,6 +74,26 @@ export async function aesEcbEncrypt(key: Uint8Array, data: Uint8Array): Promise<
   return out;
 }
 
+/** Longest High (mechanism 2) secret: an AES-256 key. */
+export const MAX_HIGH_SECRET_BYTES = 32;
+
+/**
+ * The AES key a High (mechanism 2) secret stands for. The widely deployed stack takes the configured
+ * password itself as the key and fills it up with zero bytes, so a five-character password is a valid
+ * secret there; meters set up with such tools expect exactly that key. 1..16 bytes give an AES-128 key,
+ * 17..32 bytes an AES-256 key; anything else cannot be a key and is refused.
+ */
+export function highSecretKey(secret: Uint8Array): Uint8Array {
+  const n = secret.length;
+  if (n < 1 || n > MAX_HIGH_SECRET_BYTES) {
+    throw new MeterError('CONFIG_INVALID', `The High (mechanism 2) secret must be 1 to ${MAX_HIGH_SECRET_BYTES} bytes long, not ${n}.`);
+  }
+  if (n === 16 || n === 32) return secret;
+  const key = new Uint8Array(n <= 16 ? 16 : 32);
+  key.set(secret);
+  return key;
+}
+
 /**
  * f(peerChallenge) as this party sends it. `ownChallenge` is the challenge this party sent earlier;
  * `invocationCounter` (mechanism 5) is this party's next frame counter value.
@@ -80,7 +101,7 @@ export async function aesEcbEncrypt(key: Uint8Array, data: Uint8Array): Promise<
 export async function hlsProof(self: HlsParty, peerChallenge: Uint8Array, ownChallenge: Uint8Array, invocationCounter = 0): Promise<Uint8Array> {
   switch (self.mechanism) {
     case 2:
-      return aesEcbEncrypt(need(self.secret, 'the HLS secret (password)'), peerChallenge);
+      return aesEcbEncrypt(highSecretKey(need(self.secret, 'the HLS secret (password)')), peerChallenge);
     case 3:
       return md5(concatBytes(peerChallenge, need(self.secret, 'the HLS secret (password)')));
     case 4:

@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import type { Reading } from '../core/reading';
+import { decodeWrapper, encodeWrapper } from '../protocols/wrapper/codec';
+import { readPeerLike } from './peer-like-rig';
+
+// Our simulator set up like the recorded Gurux server (peer-like-model.ts) and that server's quirks
+// injected on the wire, read by our driver as a WCC Lite user configures it. The duplicated last block
+// is reproduced at the APDU level on the wrapper (the recorded server does it over HDLC; the APDU is
+// the same on either link).
+
+const value = (rs: Reading[], i: number) => rs.find((r) => r.signal_alias === `s${i}`);
+
+/** Rewrites every last GET block (C4 02 .. last-block 1) the server sends: `tail(apdu)` follows it. */
+function lastBlockFollowedBy(tail: (apdu: Uint8Array) => Uint8Array) {
+  let hits = 0;
+  const hook = (frame: Uint8Array): Uint8Array => {
+    const w = decodeWrapper(frame);
+    if (w.apdu[0] !== 0xc4 || w.apdu[1] !== 0x02 || w.apdu[3] !== 0x01) return frame;
+    hits++;
+    const extra = tail(w.apdu);
+    const apdu = new Uint8Array(w.apdu.length + extra.length);
+    apdu.set(w.apdu);
+    apdu.set(extra, w.apdu.length);
+    return encodeWrapper({ ...w, apdu });
+  };
+  return { hook, hits: () => hits };
+}
+
+describe('our driver against the simulator set up like the recorded Gurux server', () => {
+  it('first contact: the two wrongly guessed classes found (the object list read once), all 8 values good; the next session needs no object list', async () => {
+    const [first, later] = await readPeerLike(2);
+    expect(first.readings.map((r) => r.quality)).toEqual(Array(8).fill('good'));
+    expect(value(first.readings, 0)).toMatchObject({ value: 0.41, unit: 'Wh' });
+    expect(value(first.readings, 1)).toMatchObject({ value: 450 });
+    expect(value(first.readings, 2)).toMatchObject({ value: 'GRX0000000123456' });
+    expect(later.readings.map((r) => r.quality)).toEqual(Array(8).fill('good'));
+    // The object list alone is several kB; the later session is a fraction of the first.
+    expect(later.bytes * 4).toBeLessThan(first.bytes);
+    expect(later.trips).toBeLessThan(first.trips);
+  });
+
+  it('the last block of the object list sent twice (after a 00, as recorded): read once, all values good', async () => {
+    const dup = lastBlockFollowedBy((apdu) => Uint8Array.from([0x00, ...apdu]));
+    const [first] = await readPeerLike(1, { link: 'wrapper', onBeforeSend: dup.hook });
+    expect(dup.hits()).toBe(1);
+    expect(first.readings.map((r) => r.quality)).toEqual(Array(8).fill('good'));
+    expect(value(first.readings, 1)).toMatchObject({ value: 450 });
+  });
+
+  it('any other bytes after the last block: the value whose class only the object list gives is bad, typed; the rest good', async () => {
+    const junk = lastBlockFollowedBy(() => Uint8Array.of(0x00, 0x09, 0x0f));
+    const [first] = await readPeerLike(1, { link: 'wrapper', onBeforeSend: junk.hook });
+    expect(junk.hits()).toBeGreaterThanOrEqual(1);
+    // 0.0.44.0.0.255 is class 18, which no value-group guess offers: without a readable object list it
+    // cannot be read. (1.1.21.25.0.255 may still be found by trying the next candidate class.)
+    const bad = first.readings.filter((r) => r.quality === 'bad');
+    expect(bad.map((r) => r.signal_alias)).toContain('s1');
+    expect(bad.every((r) => r.signal_alias === 's0' || r.signal_alias === 's1')).toBe(true);
+    for (const r of bad) expect(r.error).toMatch(/^[A-Z_]+$/);
+    expect(bad.every((r) => r.value === null)).toBe(true);
+  });
+});

@@ -1,0 +1,96 @@
+/**
+ * Interface class discovery for logical-name referencing. A signal names an OBIS code and an attribute,
+ * but a GET must name the class too. The class is guessed from the value groups (cosem/signal.ts); when a
+ * guess that no good read has confirmed is answered with any data-access error (meters answer a wrong
+ * class with read-write-denied, object-undefined, type-unmatched, object-class-inconsistent,
+ * object-unavailable or other-reason, not only with object-undefined), the current association's
+ * object_list is read (once per meter, block transfer), the true class taken, the read retried, and the
+ * class remembered. Only then is OBJECT_UNDEFINED (not in the list) or the meter's own error reported.
+ * A meter that refuses its object list gets the remaining guesses instead.
+ */
+import { MeterError, toMeterError } from '../../core/errors';
+import type { SessionLog } from '../../core/logger';
+import { formatObis, obisKey } from '../cosem/obis';
+import { decodeObjectListLN } from '../cosem/object-list';
+import { classCandidates } from '../cosem/signal';
+import { type Answer, type CheckedLists, type Slot, isSessionFailure } from './checked-lists';
+import type { MeterKnowledge } from './knowledge';
+import type { DlmsServices } from './services';
+
+const ASSOCIATION = Uint8Array.from([0, 0, 40, 0, 0, 255]);
+
+export interface Discovered {
+  classId: number;
+  answer: Answer;
+}
+
+export class ClassDiscovery {
+  constructor(
+    private readonly services: DlmsServices,
+    private readonly known: MeterKnowledge,
+    private readonly lists: CheckedLists,
+    private readonly log?: SessionLog,
+  ) {}
+
+  /** Read one attribute of an object whose class is not confirmed; the class is confirmed on the way. */
+  async read(obis: Uint8Array, attribute: number): Promise<Discovered> {
+    const key = obisKey(obis);
+    const candidates = classCandidates(obis);
+    const first = candidates[0];
+    const answer = await this.lists.readSingle(slot(first, obis, attribute));
+    if (answer.type === 'data') return this.confirmed(key, first, answer);
+    const fromList = await this.objectListClass(key);
+    if (fromList === 'absent') {
+      return { classId: first, answer: { type: 'error', error: new MeterError('OBJECT_UNDEFINED', `${formatObis(obis)} is not in the association's object list.`) } };
+    }
+    if (typeof fromList === 'number') {
+      if (fromList === first) return { classId: first, answer };
+      this.log?.(3, `${formatObis(obis)} is class ${fromList} (from the object list), not ${first} as guessed.`);
+      const retried = await this.lists.readSingle(slot(fromList, obis, attribute));
+      return retried.type === 'data' ? this.confirmed(key, fromList, retried) : { classId: fromList, answer: retried };
+    }
+    // No object list to ask: the other plausible classes, the meter's first error if none answers.
+    for (const classId of candidates.slice(1)) {
+      const next = await this.lists.readSingle(slot(classId, obis, attribute));
+      if (next.type === 'data') return this.confirmed(key, classId, next);
+    }
+    return { classId: first, answer };
+  }
+
+  private confirmed(key: string, classId: number, answer: Answer): Discovered {
+    if (this.known.classes.get(key) !== classId) {
+      this.known.classes.set(key, classId);
+      this.known.dirty = true;
+    }
+    return { classId, answer };
+  }
+
+  /**
+   * The class the association's object_list gives for an object: read once per meter. 'absent' when the
+   * list does not hold it, 'unknown' when the meter refuses or garbles its list.
+   */
+  async objectListClass(key: string): Promise<number | 'absent' | 'unknown'> {
+    if (!this.known.objectList && !this.known.objectListRefused) await this.loadObjectList();
+    if (!this.known.objectList) return 'unknown';
+    return this.known.objectList.get(key) ?? 'absent';
+  }
+
+  private async loadObjectList(): Promise<void> {
+    try {
+      const data = await this.services.get({ classId: 15, obis: ASSOCIATION, attributeId: 2 });
+      const entries = decodeObjectListLN(data);
+      this.known.objectList = new Map(entries.map((e) => [e.obis, e.classId]));
+      this.log?.(3, `Read the association's object list for class discovery: ${entries.length} objects.`);
+    } catch (e) {
+      const err = toMeterError(e);
+      if (isSessionFailure(err)) throw err;
+      this.known.objectListRefused = true;
+      this.log?.(3, `The meter did not give its object list (${err.message}); classes stay guessed.`);
+    }
+    this.known.dirty = true;
+  }
+}
+
+export function slot(classId: number, obis: Uint8Array, attribute: number, listable = true): Slot {
+  return { key: `${obisKey(obis)}:${attribute}`, classId, obis, attribute, listable };
+}
