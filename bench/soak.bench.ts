@@ -11,6 +11,12 @@ import type { BenchRow } from './types';
 const N = Number(process.env.SOAK_SESSIONS ?? 0) || 1000;
 const RATE = 0.01;
 
+function wrongNote(protocol: string): string {
+  if (protocol.startsWith('IEC')) return 'past parity, the XOR BCC and the plausibility check';
+  if (protocol === 'DLMS wrapper') return 'no check of its own: on a real network TCP checksums stand here; use HighGmac';
+  return 'must be 0 for DLMS';
+}
+
 function rows(t: SoakTally): BenchRow[] {
   const errors = Object.entries(t.errors)
     .sort((a, b) => b[1] - a[1])
@@ -21,7 +27,7 @@ function rows(t: SoakTally): BenchRow[] {
     { name: `soak ${t.protocol}: sessions`, value: t.sessions, unit: '', note: `1% byte faults (drop, corrupt, duplicate), ${(t.wallMs / 1000).toFixed(1)} s wall` },
     { name: `  good readings`, value: t.good, unit: '', note: `of ${readings}` },
     { name: `  bad readings (typed errors)`, value: t.bad, unit: '', note: errors || 'none' },
-    { name: `  WRONG VALUES STORED`, value: t.wrong, unit: '', note: t.protocol.startsWith('DLMS wrapper:') || t.protocol === 'DLMS wrapper' ? 'no check of its own: on a real network TCP checksums stand here; use HighGmac' : 'must be 0 for DLMS' },
+    { name: `  WRONG VALUES STORED`, value: t.wrong, unit: '', note: wrongNote(t.protocol) },
   ];
 }
 

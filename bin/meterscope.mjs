@@ -5,42 +5,35 @@
 // that went into it is newer, it runs src/cli through tsx instead, so an edit is never silently ignored.
 // METERSCOPE_FROM_SOURCE=1 forces the tsx path.
 import { readFileSync, statSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 
-const root = new URL('../', import.meta.url);
-const built = new URL('build/cli/main.mjs', root);
+const root = fileURLToPath(new URL('../', import.meta.url));
+const built = `${root}build/cli/main.mjs`;
 
-function buildIsCurrent() {
-  if (process.env.METERSCOPE_FROM_SOURCE === '1') return false;
-  try {
-    const { builtAt, inputs } = JSON.parse(readFileSync(new URL('build/cli/inputs.json', root), 'utf8'));
-    statSync(built);
-    for (const input of inputs) {
-      // A source that is gone counts as changed; an installed package without src/ has none to check.
-      let mtime;
-      try {
-        mtime = statSync(new URL(input, root)).mtimeMs;
-      } catch {
-        if (!hasSources()) return true;
-        return false;
-      }
-      if (mtime > builtAt) return false;
-    }
-    return true;
-  } catch {
-    return false;
-  }
+function mtime(path) {
+  return statSync(path, { throwIfNoEntry: false })?.mtimeMs;
 }
 
-function hasSources() {
+function buildIsCurrent() {
+  if (process.env.METERSCOPE_FROM_SOURCE === '1' || mtime(built) === undefined) return false;
+  let manifest;
   try {
-    return statSync(new URL('src/cli/main.ts', root)).isFile();
+    manifest = JSON.parse(readFileSync(`${root}build/cli/inputs.json`, 'utf8'));
   } catch {
     return false;
   }
+  // An installed package has no sources to compare with: its build is what it ships.
+  if (mtime(`${root}src/cli/main.ts`) === undefined) return true;
+  for (const input of manifest.inputs) {
+    const t = mtime(`${root}${input}`);
+    // A source that is gone or newer than the build means the build is not what the sources say.
+    if (t === undefined || t > manifest.builtAt) return false;
+  }
+  return true;
 }
 
 if (buildIsCurrent()) {
-  await import(built.href);
+  await import(new URL('../build/cli/main.mjs', import.meta.url).href);
 } else {
   const { register } = await import('tsx/esm/api');
   register();

@@ -242,6 +242,8 @@ test('an optical probe (simulated through the app\'s serial seam) is bound to PO
   await page.evaluate(async () => {
     const engine = (window as unknown as { __meterscopeEngine: { simulateSerial(k: string[]): Promise<unknown> } }).__meterscopeEngine;
     await engine.simulateSerial(['iec-mode-c']);
+    // What the browser fires when a granted probe is plugged in; the Read page lists it at once.
+    (navigator as unknown as { serial: EventTarget }).serial.dispatchEvent(new Event('connect'));
   });
   await expect(page.getByLabel('Port name in the configuration')).toHaveValue('PORT1');
   const unassigned = page.getByRole('list', { name: 'Granted ports not yet named' });

@@ -129,3 +129,62 @@ test('every export button saves through the real picker: names, identity, addres
   expect(semiVoltage.split(';')[7]).toMatch(/^\d+(,\d+)?$/);
   expect(errors).toEqual([]);
 });
+
+/** Longest main-thread task (Long Tasks API: only tasks over 50 ms are reported) while `work` runs. */
+async function longestTask(page: Page, work: () => Promise<void>): Promise<number> {
+  await page.evaluate(() => {
+    const w = window as unknown as { __longest: number };
+    w.__longest = 0;
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) w.__longest = Math.max(w.__longest, e.duration);
+    }).observe({ type: 'longtask', buffered: false });
+  });
+  await work();
+  return page.evaluate(() => (window as unknown as { __longest: number }).__longest);
+}
+
+test('figures: longest main-thread task during a demo read and during an export of 100,000 stored readings', async ({ page }, info) => {
+  test.setTimeout(300_000);
+  await answerSavePicker(page);
+  await useDemo(page);
+  const readTask = await longestTask(page, async () => {
+    await page.getByLabel('Device', { exact: true }).selectOption('demo_dlms');
+    await page.getByRole('button', { name: 'Read now' }).click();
+    await expect(page.locator('.read-message')).toContainText(/Read \d+ value\(s\)/, { timeout: 90_000 });
+  });
+  // 100,000 readings written as the engine writes them (one add per reading), in pages of 10,000.
+  const t0 = Date.UTC(2026, 0, 1);
+  for (let page0 = 0; page0 < 100_000; page0 += 10_000) {
+    await page.evaluate(
+      ([base, from]) =>
+        new Promise<void>((resolve, reject) => {
+          const open = indexedDB.open('meterscope');
+          open.onerror = () => reject(open.error);
+          open.onsuccess = () => {
+            const tx = open.result.transaction('readings', 'readwrite');
+            const s = tx.objectStore('readings');
+            for (let i = from; i < from + 10_000; i++) {
+              s.add({ ts: base + i * 1000, device_alias: 'bulk', signal_alias: `s${i % 20}`, value: i / 100, decimals: 2, unit: 'kWh', quality: 'good', address: '1.0.1.8.0.255' });
+            }
+            tx.oncomplete = () => {
+              open.result.close();
+              resolve();
+            };
+            tx.onerror = () => reject(tx.error);
+          };
+        }),
+      [t0, page0] as const,
+    );
+  }
+  let lines = 0;
+  const started = Date.now();
+  const exportTask = await longestTask(page, async () => {
+    const file = await saveVia(page, /^Export CSV: Everything stored/);
+    lines = file.text.split('\r\n').length - 2;
+  });
+  const exportMs = Date.now() - started;
+  expect(lines).toBeGreaterThanOrEqual(100_000);
+  const figures = `demo read (demo_dlms): longest main-thread task ${Math.round(readTask)} ms; export of ${lines} stored readings to CSV: ${exportMs} ms, longest main-thread task ${Math.round(exportTask)} ms (0 = none over 50 ms)`;
+  info.annotations.push({ type: 'figures', description: figures });
+  console.log(figures);
+});

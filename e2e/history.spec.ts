@@ -79,6 +79,7 @@ function local(ms: number): string {
 }
 
 test('History filters by device, signal and time, exports exactly that selection, and deletes it', async ({ page }) => {
+  test.setTimeout(60_000);
   // The real save picker, its dialog answered (demo-helpers.ts): bad picker arguments fail here.
   await answerSavePicker(page);
   await openPage(page, 'history', 'History');

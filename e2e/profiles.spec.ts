@@ -95,6 +95,8 @@ test('a DLMS event log is stored, survives a reload, reopens and fits a 360 px s
 });
 
 test('a date range that ends before it starts is refused before the meter is asked', async ({ page }) => {
+  // Loading the demo and the lazily loaded page takes most of the default 30 s on a busy machine.
+  test.setTimeout(90_000);
   await useDemo(page);
   await openProfiles(page);
   await page.getByLabel('From', { exact: true }).fill('2026-11-25T12:00');

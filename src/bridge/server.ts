@@ -17,6 +17,9 @@ import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import type { Clock } from '../core/clock';
 import { realClock } from '../core/real-clock';
 import { isAllowed, parseAllowRule, parseIPv4, parseTarget, type AllowRule, type Target } from './allowlist';
+import { limited } from './limits';
+
+export { LIMITS } from './limits';
 
 /** The app's dev (vite) and preview origins. */
 export const DEFAULT_ORIGINS = ['http://localhost:5173', 'http://127.0.0.1:5173', 'http://localhost:4173', 'http://127.0.0.1:4173'];
@@ -74,29 +77,6 @@ export interface RunningBridge {
   /** Relayed links open right now. */
   readonly connections: number;
   close(): Promise<void>;
-}
-
-/**
- * Limits of every numeric option, shared by startBridge and the command line (docs/bridge.md). The
- * upper bounds keep timers below setTimeout's 2^31-1 ms and buffers far below the process's memory.
- */
-export const LIMITS = {
-  maxMessageBytes: { min: 16, max: 16 * 1024 * 1024, default: 64 * 1024 },
-  maxConnections: { min: 1, max: 1024, default: 32 },
-  idleMs: { min: 100, max: 24 * 3_600_000, default: 5 * 60_000 },
-  connectTimeoutMs: { min: 100, max: 120_000, default: 10_000 },
-  highWaterBytes: { min: 1024, max: 64 * 1024 * 1024, default: 1 << 20 },
-  handshakeTimeoutMs: { min: 100, max: 60_000, default: 5_000 },
-  refuseGraceMs: { min: 0, max: 10_000, default: 1_000 },
-} as const;
-
-type LimitName = keyof typeof LIMITS;
-
-function limited(opts: BridgeOptions, name: LimitName): number {
-  const { min, max } = LIMITS[name];
-  const v = opts[name] ?? LIMITS[name].default;
-  if (!Number.isSafeInteger(v) || v < min || v > max) throw new Error(`${name} must be a whole number in ${min}..${max}, not ${String(v)}`);
-  return v;
 }
 
 export function generateToken(): string {
@@ -250,7 +230,6 @@ export async function startBridge(opts: BridgeOptions): Promise<RunningBridge> {
     let tcp: Socket | undefined;
     let closed = false;
     const early: Buffer[] = [];
-    let earlyBytes = 0;
     let cancelIdle = () => {};
     let cancelConnect = () => {};
 
@@ -297,9 +276,6 @@ export async function startBridge(opts: BridgeOptions): Promise<RunningBridge> {
       lastActivity = clock.now();
       up += buf.length;
       if (!tcp || tcp.connecting) {
-        // ws may hand over what it had already read before the pause; that, and no more, is kept.
-        earlyBytes += buf.length;
-        if (earlyBytes > highWater) return finish(CLOSE.tooBig, `more than ${highWater} bytes before the target connected`);
         early.push(buf);
         ws.pause();
         return;

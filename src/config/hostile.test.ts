@@ -30,9 +30,19 @@ describe('validation cost (finding 5)', () => {
     if (r.ok) return;
     expect(r.errors).toHaveLength(10_000);
     expect(r.errors[0].message).toBe('"metre_0x" does not name a device; did you mean "meter_0"?');
-    // Comparing every name with every name took minutes here; the index keeps it near-linear.
-    expect(ms).toBeLessThan(12_000);
-  }, 30_000);
+    // Comparing every name with every name took minutes here; the index keeps it near-linear. The
+    // bound is loose (a shared, busy machine); the work bound below is the exact one.
+    expect(ms).toBeLessThan(60_000);
+  }, 120_000);
+
+  it('one question against 20,000 names compares a bounded handful of them, not all', () => {
+    const s = new Suggester(Array.from({ length: 20_000 }, (_, i) => `meter_${i}`));
+    for (const q of ['metre_0x', 'meter_99999', 'zzzzzzzz', 'meter_1234x', 'mter_77']) {
+      s.suggest(q);
+      expect(s.lastCompared, q).toBeLessThanOrEqual(64);
+    }
+    expect(s.suggest('meter_1234x')).toBe('meter_1234');
+  });
 
   it('validateConfigAsync gives the same result as the synchronous API', async () => {
     const doc = hostileDoc(300);
@@ -58,7 +68,7 @@ describe('validation cost (finding 5)', () => {
     clearInterval(ticker);
     expect(outcome).toBe('AbortError');
     expect(turns).toBeGreaterThanOrEqual(2);
-    expect(performance.now() - t0).toBeLessThan(3_000);
+    expect(performance.now() - t0).toBeLessThan(10_000); // the whole run takes far longer than this
   });
 
   it('an already aborted signal rejects before any work', async () => {
@@ -73,18 +83,38 @@ describe('validation cost (finding 5)', () => {
     const child = spawn(process.execPath, [join(root, 'bin/meterscope.mjs'), '-c', file, '--once'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const exited = new Promise<{ code: number | null; at: number }>((resolve) => child.on('exit', (code) => resolve({ code, at: performance.now() })));
-    // Wait until the process is running our code (it has started reading), then ask it to stop.
-    await new Promise((r) => setTimeout(r, 2_500));
+    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; at: number }>((resolve) =>
+      child.on('exit', (code, signal) => resolve({ code, signal, at: performance.now() })),
+    );
+    // By now the process is validating (60,000 misnamed entries take many seconds); ask it to stop.
+    await new Promise((r) => setTimeout(r, 3_000));
     const asked = performance.now();
     child.kill('SIGTERM');
-    const killer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-    const { code, at } = await exited;
+    const killer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+    const { code, signal, at } = await exited;
     clearTimeout(killer);
-    expect({ code, stderr }).toMatchObject({ code: 2 }); // not killed by the fallback SIGKILL
-    expect(at - asked).toBeLessThan(3_000);
-    expect(stderr).toContain('stopped while checking the configuration');
-  }, 30_000);
+    // A process deaf to SIGTERM is only ended by the SIGKILL 15 s later. (On a very busy machine the
+    // signal may arrive before the handler exists and end the process at once: also not deaf.)
+    expect(signal).not.toBe('SIGKILL');
+    expect(at - asked).toBeLessThan(5_000);
+    if (code !== null) {
+      expect(code).toBe(2);
+      expect(stderr).toContain('stopped while checking the configuration');
+    }
+  }, 60_000);
+
+  it('runCli stops validating when its stop signal is aborted (in process)', async () => {
+    const { runCli } = await import('../cli/commands');
+    const stop = new AbortController();
+    let err = '';
+    const text = JSON.stringify(hostileDoc(20_000));
+    setTimeout(() => stop.abort(), 50);
+    const t0 = performance.now();
+    const code = await runCli(['-c', 'huge.json', '--once'], { stdout: () => undefined, stderr: (t) => (err += t) }, { readFile: async () => text, stop: stop.signal });
+    expect(code).toBe(2);
+    expect(err).toContain('stopped while checking the configuration');
+    expect(performance.now() - t0).toBeLessThan(20_000);
+  }, 60_000);
 });
 
 describe('suggestions over large lists', () => {
@@ -147,7 +177,7 @@ describe('control characters in messages (finding 7)', () => {
     expect(r.errors[0].message).not.toContain('\u0000');
   });
 
-  it('no message carries a control character, whatever the text', () => {
+  it('no message carries a control character, whatever the text', { timeout: 60_000 }, () => {
     const control = /[\x00-\x08\x0b-\x1f\x7f\u2028\u2029\u202e]/;
     fc.assert(
       fc.property(fc.string({ unit: 'binary' }), fc.constantFrom('{"devices": [', '{"devices": [], "signals": [{"device_alias": "x'), (junk, head) => {

@@ -77,6 +77,8 @@ export class Suggester {
   /** one-deletion variant of a folded name -> indices (capped per key), only for large lists */
   private readonly deletions = new Map<string, number[]>();
   private readonly large: boolean;
+  /** Names compared in full by the last question (the work it cost; bounded for large lists). */
+  lastCompared = 0;
 
   constructor(candidates: Iterable<string>) {
     for (const c of candidates) {
@@ -105,6 +107,7 @@ export class Suggester {
     if (input.length === 0 || input.length > MAX_INPUT) return undefined;
     const f = fold(input);
     const hit = this.exact.get(f);
+    this.lastCompared = 0;
     if (hit !== undefined) return this.names[hit];
     return this.large ? this.indexed(f) : this.scan(f);
   }
@@ -112,6 +115,7 @@ export class Suggester {
   private scan(f: string): string | undefined {
     let best = -1;
     let bestD = Infinity;
+    this.lastCompared = this.folded.length;
     this.folded.forEach((c, i) => {
       const d = editDistance(f, c, Math.min(bestD - 1, limitFor(f.length, c.length)));
       if (d < bestD && d <= limitFor(f.length, c.length)) {
@@ -127,10 +131,12 @@ export class Suggester {
     let bestD = Infinity;
     let budget = MAX_COMPARED;
     const seen = new Set<number>();
+    this.lastCompared = 0;
     const consider = (i: number) => {
       if (seen.has(i) || budget <= 0) return;
       seen.add(i);
       budget--;
+      this.lastCompared++;
       const c = this.folded[i];
       const limit = limitFor(f.length, c.length);
       const d = editDistance(f, c, Math.min(limit, bestD));

@@ -5,7 +5,8 @@
 import type { ValidationResult } from './types';
 import { indexPath, joinPath } from './path';
 import { escapeForMessage } from './issues';
-import { runAbortable, runToEnd, validateSteps, type AbortableOptions } from './validate';
+import { runAbortable, runToEnd, type AbortableOptions } from './steps';
+import { validateSteps } from './validate';
 import { FIELD_DOCS } from './fields';
 
 export interface JsonSyntaxError {

@@ -13,6 +13,7 @@ import {
 } from './fields';
 import { checkDlms, checkElgama, checkIec, checkTransport, dlmsAddressSizeDefault } from './device-rules';
 import { Issues, escapeForMessage, isObject, join, own, type Obj } from './issues';
+import { runToEnd } from './steps';
 import { Suggester, suggest } from './suggest';
 import {
   PROTOCOLS,
@@ -217,50 +218,13 @@ function safely<T>(fn: () => T, fallback: (message: string) => T): T {
 
 const TOP_LEVEL = ['devices', 'signals'];
 
+export type { AbortableOptions } from './steps';
+
 export function validateConfig(input: unknown): ValidationResult {
   return safely<ValidationResult>(
     () => runToEnd(validateSteps(input)),
     (message) => ({ ok: false, errors: [{ path: '', message }] }),
   );
-}
-
-/** Runs a step generator to its result without pausing. */
-export function runToEnd<T>(steps: Generator<void, T>): T {
-  for (;;) {
-    const r = steps.next();
-    if (r.done) return r.value;
-  }
-}
-
-export interface AbortableOptions {
-  /** Checked between chunks; when aborted the promise rejects with an `AbortError` DOMException. */
-  signal?: AbortSignal;
-  /** Devices/signals checked between two pauses (default 500; at least 1). */
-  yieldEvery?: number;
-}
-
-const pause = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
-
-function abortError(signal: AbortSignal): unknown {
-  return signal.reason instanceof Error ? signal.reason : new DOMException('validation was abandoned', 'AbortError');
-}
-
-/**
- * Runs a step generator, giving the event loop a turn every `yieldEvery` steps so a SIGINT handler or
- * a worker's cancel message can run, and stopping there when `signal` is aborted.
- */
-export async function runAbortable<T>(steps: Generator<void, T>, options: AbortableOptions = {}): Promise<T> {
-  const every = Math.max(1, Math.floor(options.yieldEvery ?? 500));
-  const { signal } = options;
-  for (let n = 1; ; n++) {
-    if (signal?.aborted) throw abortError(signal);
-    const r = steps.next();
-    if (r.done) return r.value;
-    if (n % every === 0) {
-      await pause();
-      if (signal?.aborted) throw abortError(signal);
-    }
-  }
 }
 
 /**

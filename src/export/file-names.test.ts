@@ -25,5 +25,5 @@ describe('exportFileName', () => {
         expect(name).toMatch(/^meterscope-[^-_.]/);
       }),
     );
-  });
+  }, 30_000);
 });

@@ -7,6 +7,10 @@ import { unprotectApdu } from '../protocols/dlms/security/protect';
 import { PEER_SECURITY, peerRecording, peerText, type PeerSession } from './fixtures';
 import { parseRecording, printedAttributes } from './recording';
 import { decodeRecordedSession, type DecodedMessage } from './session-decode';
+import { decodeFrame } from '../protocols/hdlc/frame';
+import { decodeParameters } from '../protocols/hdlc/params';
+import { decodeIdentification, decodeOptionSelect, decodeRequest } from '../protocols/iec62056-21/messages';
+import { baudFromChar } from '../protocols/iec62056-21/baud';
 import {
   PEER_CLASS_IDS,
   captureObjectsPrinted,
@@ -135,6 +139,22 @@ describe('decoding oracle: every recorded frame through our codecs', () => {
     const title = aare?.apdu?.kind === 'aare' ? aare.apdu.value.respondingApTitle : undefined;
     const inner = await unprotectApdu(plain.subarray(9, 9 + 0x21), title, keys);
     expect(inner.plain[0]).toBe(0x08);
+  });
+
+  it('mode E: sign-on, identification without \\2, ACK 2 5 2 echoed, then HDLC frames at 9600', () => {
+    const m = peerRecording('mode-e-handshake').messages;
+    expect(m.map((x) => x.dir)).toEqual(['tx', 'rx', 'tx', 'rx', 'tx', 'rx', 'tx', 'rx']);
+    expect(decodeRequest(m[0].bytes)).toEqual({ address: '' });
+    const id = decodeIdentification(m[1].bytes);
+    expect(id).toMatchObject({ manufacturer: 'GRX', baudChar: '5', modeE: false, ident: '12345678' });
+    expect(baudFromChar(id.baudChar)).toBe(9600);
+    expect(decodeOptionSelect(m[2].bytes)).toEqual({ protocol: '2', baudChar: '5', mode: '2' });
+    // The server sends the ACK back unchanged, like an optical head's echo.
+    expect(Array.from(m[3].bytes)).toEqual(Array.from(m[2].bytes));
+    const frames = m.slice(4).map((x) => decodeFrame(x.bytes));
+    expect(frames.map((f) => f.type)).toEqual(['SNRM', 'UA', 'DISC', 'UA']);
+    expect(frames[1].src).toEqual({ value: 1, size: 1 });
+    expect(decodeParameters(frames[1].info)).toMatchObject({ maxInfoTx: 128, maxInfoRx: 128, windowTx: 1, windowRx: 1 });
   });
 
   it("High with the 5-character secret: the server's f(CtoS) is AES-128 of CtoS under the zero-padded secret", async () => {

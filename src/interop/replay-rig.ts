@@ -9,6 +9,8 @@ import { createDriverFactory } from '../engine/drivers';
 import { dlmsProfileFromConfig } from '../engine/drivers/dlms';
 import type { EngineEvent } from '../engine/types';
 import { MemoryInvocationCounterStore } from '../protocols/dlms-client/invocation-counter';
+import { baudFromChar } from '../protocols/iec62056-21/baud';
+import { decodeIdentification } from '../protocols/iec62056-21/messages';
 import { PEER_SECURITY, peerRecording, type PeerSession } from './fixtures';
 import { ReplayPeer } from './replay-peer';
 import { buildReplayScript } from './replay-script';
@@ -58,7 +60,11 @@ export async function runAgainstPeer(
   const wrapper = device.mode === 'DLMS-WRAPPER';
   const pair = wrapper ? createSerialPair(clock, { kind: 'stream', latencyMs: 1 }) : createSerialPair(clock, { line: opts.modeE ? LINE_300_7E1 : LINE_9600_8N1 });
   if (wrapper) void peer.serveWrapper(pair.meter);
-  else if (opts.modeE) void peer.serveModeE(pair.meter, { identification: new TextEncoder().encode('/GRX512345678\r\n'), baudRate: 9600 });
+  else if (opts.modeE) {
+    // The recorded identification (no \2 marker); its baud character says the HDLC rate.
+    const identification = peerRecording('mode-e-handshake').messages[1].bytes;
+    void peer.serveModeE(pair.meter, { identification, baudRate: baudFromChar(decodeIdentification(identification).baudChar) });
+  }
   else void peer.serveHdlc(pair.meter);
   const counterStore = new MemoryInvocationCounterStore();
   const dlms = config.devices[0];

@@ -6,6 +6,7 @@ import { createDemoDlmsModel } from './dlms/model';
 import { SimDlmsMeter } from './dlms/server';
 import { VirtualIecMeter } from './iec/virtual-meter';
 import { landisLikeModeC } from './iec/profiles';
+import type { ReactionSpec } from './reaction';
 
 /**
  * The built-in demo meters. A device whose `device` (port) starts with `DEMO` is not read over a real
@@ -21,6 +22,11 @@ export function isDemoPort(device: string | undefined): boolean {
 const DEMO_GAMA_ID = 2141421;
 // Not digits: a numeric password would be masked wherever the same digits occur in a traced value.
 const DEMO_GAMA_PASSWORD = 'gama-lls';
+/**
+ * Real meters take 20–200 ms to react to each frame; the demo meters take 30–80 ms (seeded, so every open
+ * behaves alike), so the demo's read time shows what turnarounds cost on a real line.
+ */
+const DEMO_REACTION = (seed: number): ReactionSpec => ({ min: 30, max: 80, seed });
 
 /** The demo configuration, in the same WCC Lite form a user writes. */
 export function demoConfig(): unknown {
@@ -165,6 +171,7 @@ export function openDemoLink(port: string, clock: Clock): Link {
     const meter = new VirtualIecMeter({
       ...base,
       address: name === 'DEMO-EPQS' ? '45678903' : undefined,
+      reactionMs: DEMO_REACTION(name === 'DEMO-EPQS' ? 3 : 2),
       ...(base.loadProfile ? { loadProfile: { ...base.loadProfile, startLocalMs: start, rows: 96 * 7 } } : {}),
       logbook: [
         { localMs: start + 3_600_000, status: '0040' },
@@ -181,11 +188,11 @@ export function openDemoLink(port: string, clock: Clock): Link {
   const outageStart = Math.floor((now - 50 * 3_600_000) / 900_000) * 900_000;
   const model = createDemoDlmsModel({ epochMs: now, utcOffsetMinutes: 60, profileOutages: [{ fromMs: outageStart, toMs: outageStart + 75 * 60_000 }] });
   if (name === 'DEMO-GAMA') {
-    const meter = new SimDlmsMeter(clock, { referencing: 'SN', model, lowPassword: DEMO_GAMA_PASSWORD });
+    const meter = new SimDlmsMeter(clock, { referencing: 'SN', model, lowPassword: DEMO_GAMA_PASSWORD, reactionMs: DEMO_REACTION(4) });
     meter.serveHdlc(pair.meter, { address: serverAddressFromSerial(DEMO_GAMA_ID), uaParameters: false }).done.catch(() => undefined);
     return pair.client;
   }
-  const meter = new SimDlmsMeter(clock, { referencing: 'LN', model });
+  const meter = new SimDlmsMeter(clock, { referencing: 'LN', model, reactionMs: DEMO_REACTION(1) });
   meter
     .serveHdlc(pair.meter, {
       // address_size 1 (the default) still needs the 2-byte form for logical 1: the same bytes as before.

@@ -90,7 +90,17 @@ export async function dlmsSession(kind: DlmsSoakKind, seed: number, faultRate: n
     const pair = createSerialPair(clock, isWrapper(kind) ? { kind: 'stream', latencyMs: 3 } : { line: LINE_9600_8N1 });
     pair.faults.setRandom({ ...faultMix(faultRate), seed: seed * 2654435761 + 1 });
     const security = kind.endsWith('gmac')
-      ? { security: { systemTitle: fromHex('4D4D4D0000BC614E'), blockCipherKey: fromHex(EK), authenticationKey: fromHex(AK), requiredPolicy: 'authenticated_encrypted' as const } }
+      ? {
+          security: {
+            systemTitle: fromHex('4D4D4D0000BC614E'),
+            blockCipherKey: fromHex(EK),
+            authenticationKey: fromHex(AK),
+            requiredPolicy: 'authenticated_encrypted' as const,
+            // One meter met again and again: its counter only goes up (the client remembers it and
+            // refuses a lower one as a replay), as a real meter's does between sessions.
+            invocationCounter: seed * 100_000,
+          },
+        }
       : {};
     const meter = new SimDlmsMeter(clock, { referencing: 'LN', model, ...security });
     if (isWrapper(kind)) meter.serveWrapper(pair.meter);

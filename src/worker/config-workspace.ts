@@ -110,10 +110,7 @@ export class ConfigWorkspace {
       }
     },
 
-    workspaceSignals: async (version, indexes) => {
-      if (version !== this.version) return undefined;
-      return indexes.map((j) => this.doc.signals[j] ?? {});
-    },
+    workspaceSignals: async (indexes) => indexes.map((j) => this.doc.signals[j] ?? {}),
 
     editWorkspace: async (version, edit: DocEdit) => {
       this.validating?.abort();

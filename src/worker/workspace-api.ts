@@ -55,8 +55,11 @@ export interface WorkspaceApi {
   importConfigText(text: string | Blob, version: number): Promise<ImportOutcome>;
   /** Parse and validate text for the import box only (the document is not touched); a newer check abandons this one. */
   checkConfigText(text: string | Blob): Promise<ImportCheck | { kind: 'abandoned' }>;
-  /** Signals at these indexes of document `version` (undefined when it is not the current one). */
-  workspaceSignals(version: number, indexes: readonly number[]): Promise<WorkspaceItem[] | undefined>;
+  /**
+   * Signals at these indexes of the current document (`{}` past its end). They include every edit sent
+   * before; the editor drops answers that arrive after it took a newer outline.
+   */
+  workspaceSignals(indexes: readonly number[]): Promise<WorkspaceItem[]>;
   /**
    * Apply one edit; the document becomes `version`. Returns the index the edit created (else -1), and
    * the new outline when the edit changed it (a device or signal added, moved or removed, an alias).

@@ -16,6 +16,11 @@ export type Shape =
   | 'capture-object'
   | 'bytes'
   | 'secret'
+  /** xDLMS conformance block: a bit-string of 24 named services. */
+  | 'conformance'
+  /** application_context_name / authentication_mechanism_name as an object identifier (octet-string form). */
+  | 'context-name'
+  | 'mechanism-name'
   | { enum: Readonly<Record<number, string>> }
   | { struct: readonly (readonly [string, Shape])[] }
   | { array: Shape }
@@ -83,6 +88,18 @@ const CLASS_SHAPES: Readonly<Record<number, Readonly<Record<number, Shape>>>> = 
   15: {
     2: OBJECT_LIST_LN,
     3: { struct: [['client_SAP', 'integer'], ['server_SAP', 'integer']] },
+    4: 'context-name',
+    5: {
+      struct: [
+        ['conformance', 'conformance'],
+        ['max_receive_pdu_size', 'integer'],
+        ['max_send_pdu_size', 'integer'],
+        ['dlms_version_number', 'integer'],
+        ['quality_of_service', 'any'],
+        ['cyphering_info', 'bytes'],
+      ],
+    },
+    6: 'mechanism-name',
     7: 'secret',
     8: { enum: ASSOCIATION_STATUS },
     9: 'obis',

@@ -99,3 +99,15 @@ describe('attribute view by class definition', () => {
     );
   });
 });
+
+describe('association attributes', () => {
+  it('names the conformance services, the application context and the authentication mechanism', () => {
+    const ctx = attributeView(15, 5, s({ type: 'bit-string', bitLength: 24, bytes: new Uint8Array([0x00, 0x10, 0x1c]) }, u16(512), u16(512), { type: 'uint8', value: 6 }, { type: 'int8', value: 0 }, octets()));
+    expect(ctx.kind).toBe('structure');
+    expect(ctx.children![0]).toMatchObject({ label: 'conformance', flags: ['block-transfer-with-get-or-read', 'get', 'set', 'selective-access'] });
+    expect(attributeView(15, 4, octets(0x60, 0x85, 0x74, 0x05, 0x08, 0x01, 0x01)).text).toBe('LN referencing, no ciphering (1)');
+    expect(attributeView(15, 6, octets(0x60, 0x85, 0x74, 0x05, 0x08, 0x02, 0x05)).text).toBe('high level GMAC (5)');
+    expect(attributeView(15, 6, octets(0x60, 0x85, 0x74, 0x05, 0x08, 0x02, 0x09)).kind).toBe('error');
+    expect(attributeView(15, 4, s(u16(2), u16(16))).kind).toBe('structure');
+  });
+});

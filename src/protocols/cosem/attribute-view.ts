@@ -10,54 +10,18 @@
 import { ProtocolError } from '../../core/errors';
 import type { DlmsData } from '../dlms/axdr/types';
 import { attributeName, className } from './classes';
-import { formatCosemDateTimeIso, clockStatusFlags, parseCosemDateTimeBytes, type DateTimeOptions } from './datetime';
+import { clockStatusFlags, formatCosemDateTimeIso, parseCosemDateTimeBytes } from './datetime';
 import { describeObis } from './dictionary';
 import { integerOf } from './integers';
 import { obisKey } from './obis';
 import { scaleBigIntToString } from './scaler';
 import { unitSymbol } from './units';
 import { octetsToText, toHex } from './values';
+import { conformanceView, oidView } from './attribute-view-association';
 import { shapeOf, type Shape } from './attribute-view-classes';
+import type { ViewContext, ViewNode } from './attribute-view-types';
 
-export type ViewKind =
-  | 'number'
-  | 'text'
-  | 'bytes'
-  | 'boolean'
-  | 'null'
-  | 'date-time'
-  | 'enum'
-  | 'flags'
-  | 'obis'
-  | 'scaler-unit'
-  | 'capture-object'
-  | 'list'
-  | 'structure'
-  | 'secret'
-  | 'error';
-
-export interface ViewNode {
-  kind: ViewKind;
-  /** The field's name within its parent (`unit`, `logical_name`) or the element's position (`#3`). */
-  label?: string;
-  /** One line a technician reads. */
-  text: string;
-  /** The meter's own form where `text` converts it: date-time bytes and octet-strings in hex. */
-  raw?: string;
-  /** Numbers: the value (exact decimal text beyond 2^53), its unit and the decimals the scaler gives. */
-  value?: number | string | boolean | null;
-  unit?: string;
-  decimals?: number;
-  /** Set flags of a bit-string or status byte, in words where the class names them. */
-  flags?: string[];
-  children?: ViewNode[];
-}
-
-export interface ViewContext {
-  /** The object's scaler_unit when known (unit as its code, or as the symbol already looked up): values are shown scaled. */
-  scaler?: { scaler: number; unit: number | string };
-  dateTime?: DateTimeOptions;
-}
+export type { ViewContext, ViewKind, ViewNode } from './attribute-view-types';
 
 /** Arrays longer than this show their first elements and a count: the browser is for looking, not exports. */
 const MAX_ITEMS = 200;
@@ -131,6 +95,12 @@ function viewAs(shape: Shape, d: DlmsData, ctx: ViewContext, depth: number): Vie
     case 'secret':
       // A secret attribute (an LLS password) is never shown, whatever the meter sent.
       return { kind: 'secret', text: '(secret: not shown)' };
+    case 'conformance':
+      return conformanceView(d) ?? mismatch('a conformance block (24 bits)', d, ctx, depth);
+    case 'context-name':
+      return oidView(d, 'context') ?? genericView(d, ctx, depth);
+    case 'mechanism-name':
+      return oidView(d, 'mechanism') ?? genericView(d, ctx, depth);
   }
 }
 

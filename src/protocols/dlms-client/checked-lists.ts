@@ -22,6 +22,7 @@ import { dataAccessErrorToMeterError } from '../dlms/apdu/results';
 import type { DlmsData } from '../dlms/axdr/types';
 import { implausibility } from './answer-check';
 import type { MeterKnowledge } from './knowledge';
+import { ListCutShort } from './services';
 
 /** One attribute to read, in whichever referencing the association uses. */
 export interface Slot {
@@ -119,7 +120,9 @@ export class CheckedLists {
         this.listsOff(`the meter dropped the connection on a list of ${asked.length} attributes`);
         throw err;
       }
-      if (isSizeFailure(err) && (this.known.lists.largestWorked ?? 0) < asked.length) this.shrink(asked.length, err.message);
+      if (isSizeFailure(err) && (this.known.lists.largestWorked ?? 0) < asked.length) {
+        this.shrink(asked.length, err.message, e instanceof ListCutShort ? e.answered : undefined);
+      }
       else this.listsOff(`a list answer failed: ${err.message}`);
       for (const i of chunk) settle(i, await this.readSingle(slots[i]));
       return;
@@ -165,9 +168,15 @@ export class CheckedLists {
     }
   }
 
-  private shrink(size: number, why: string): void {
+  /** A failure with size: the largest size that worked, else what a cut answer held, else half. */
+  private shrink(size: number, why: string, answered?: number): void {
     const l = this.known.lists;
-    const next = l.largestWorked !== undefined && l.largestWorked < size ? l.largestWorked : Math.floor(size / 2);
+    const next =
+      l.largestWorked !== undefined && l.largestWorked < size
+        ? l.largestWorked
+        : answered !== undefined && answered >= 2 && answered < size
+          ? answered
+          : Math.floor(size / 2);
     if (next < 2) {
       this.listsOff(`lists of ${size} attributes failed (${why}) and smaller ones did not work either`);
       return;

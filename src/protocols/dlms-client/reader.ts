@@ -113,6 +113,7 @@ export class AttributeReader {
     const plan = new Plan(requests, results, progress, this.known);
     if (this.caps.referencing === 'SN') await this.planSN(plan);
     else await this.planLN(plan);
+    plan.compact();
     await this.lists.readAll(plan.slots, (k, answer) => plan.settle(k, answer));
     plan.finishAll();
     return results;
@@ -189,7 +190,7 @@ export class AttributeReader {
  */
 class Plan {
   readonly slots: Slot[] = [];
-  private readonly owner: { index: number; kind: 'value' | 'scaler' }[] = [];
+  private readonly owner: { index: number; kind: 'value' | 'scaler'; alsoScaler?: boolean }[] = [];
   private readonly scalerSlot = new Map<string, number>();
   private readonly waiting = new Map<number, string>();
   private readonly done = new Set<number>();
@@ -231,6 +232,23 @@ class Plan {
     this.complete(index);
   }
 
+  /** A scaler_unit that is also asked for as a value (a whole-meter read) is read once, for both. */
+  compact(): void {
+    const valueAt = new Map<string, number>();
+    this.slots.forEach((s, k) => {
+      if (this.owner[k].kind === 'value') valueAt.set(s.key, k);
+    });
+    for (let k = this.slots.length - 1; k >= 0; k--) {
+      const v = valueAt.get(this.slots[k].key);
+      if (this.owner[k].kind !== 'scaler' || v === undefined || this.slots[v].classId !== this.slots[k].classId) continue;
+      this.owner[v].alsoScaler = true;
+      this.slots.splice(k, 1);
+      this.owner.splice(k, 1);
+      // Value slots after the removed one moved down by one.
+      for (const [key, at] of valueAt) if (at > k) valueAt.set(key, at - 1);
+    }
+  }
+
   /** Slot k's checked answer (a negative k names a request whose value was read outside the slots). */
   settle(k: number, answer: Answer): void {
     if (k < 0) {
@@ -240,10 +258,9 @@ class Plan {
     const o = this.owner[k];
     if (o.kind === 'value') {
       this.putValue(o.index, answer);
-      return;
+      if (!o.alsoScaler) return;
     }
-    const s = this.slots[k];
-    const key = s.key;
+    const key = this.slots[k].key;
     if (answer.type === 'data') {
       try {
         this.known.scalers.set(key, decodeScalerUnit(answer.value));

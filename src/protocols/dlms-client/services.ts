@@ -43,6 +43,17 @@ export interface ApduCipher {
 
 const HIGH_PRIORITY_CONFIRMED = 0xc0;
 
+/** A list answer with fewer items than asked: how meters meet a list size limit (the count is the limit, often). */
+export class ListCutShort extends MeterError {
+  constructor(
+    readonly asked: number,
+    readonly answered: number,
+    what = 'attributes',
+  ) {
+    super('LENGTH', `Asked for ${asked} ${what}, the meter answered ${answered}.`);
+  }
+}
+
 /**
  * The xDLMS services of an open association: GET / SET / ACTION for logical names, READ / WRITE for short
  * names, with block transfer on receive (GET with data blocks, READ data-block-result and
@@ -184,8 +195,7 @@ export class DlmsServices {
     const answer = await this.transact({ type: 'get-request-with-list', invokeIdAndPriority, attributes: items });
     if (answer.type === 'get-response-with-list') {
       if (answer.results.length !== items.length) {
-        // LENGTH, not PROTOCOL: a list answer cut short is how meters meet a list size limit.
-        throw new MeterError('LENGTH', `Asked for ${items.length} attributes, the meter answered ${answer.results.length}.`);
+        throw new ListCutShort(items.length, answer.results.length);
       }
       return answer.results;
     }
@@ -245,7 +255,7 @@ export class DlmsServices {
       return items.length === 1 ? [{ type: 'data', value: decodeWhole(whole) }] : decodeReadResultList(whole, items.length);
     }
     if (answer.items.length !== items.length) {
-      throw new MeterError('LENGTH', `Asked for ${items.length} variables, the meter answered ${answer.items.length}.`);
+      throw new ListCutShort(items.length, answer.items.length, 'variables');
     }
     return answer.items;
   }
@@ -299,7 +309,7 @@ function decodeWhole(bytes: Uint8Array): DlmsData {
 /** SEQUENCE OF Get-Data-Result, as carried in blocks: count, then per item 0x00 Data | 0x01 result. */
 function decodeResultList(bytes: Uint8Array, expected: number): GetDataResult[] {
   const { count, offset } = readLength(bytes, 0);
-  if (count !== expected) throw new MeterError('LENGTH', `Asked for ${expected} attributes, the meter answered ${count}.`);
+  if (count !== expected) throw new ListCutShort(expected, count);
   const out: GetDataResult[] = [];
   let pos = offset;
   for (let i = 0; i < count; i++) {

@@ -262,8 +262,12 @@ export class DlmsSession {
   async readObjectList(): Promise<LnObjectEntry[] | SnObjectEntry[]> {
     this.assertOpen();
     if (this.opts.referencing === 'SN') return this.reader.loadSnObjects();
-    const list = await this.services.get({ classId: 15, obis: Uint8Array.from([0, 0, 40, 0, 0, 255]), attributeId: 2 });
-    return decodeObjectListLN(list);
+    const list = decodeObjectListLN(await this.services.get({ classId: 15, obis: Uint8Array.from([0, 0, 40, 0, 0, 255]), attributeId: 2 }));
+    // Read anyway (the object browser): its classes confirm every later read of these objects.
+    this.knowledge.objectList = new Map(list.map((e) => [e.obis, e.classId]));
+    this.knowledge.objectListRefused = false;
+    this.knowledge.dirty = true;
+    return list;
   }
 
   /**

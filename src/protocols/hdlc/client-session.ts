@@ -33,6 +33,8 @@ export class HdlcClient implements DlmsTransport {
   private readonly timeoutMs: number;
   private readonly retries: number;
   private nrStuck: boolean;
+  /** The meter's N(R) was seen acknowledging our frames (non-zero): a wrong one later is a stale frame, not the bug. */
+  private nrAdvances = false;
   private otherSizeNoted = false;
   private missingFinalNoted = false;
 
@@ -357,7 +359,15 @@ export class HdlcClient implements DlmsTransport {
             // The N(S) we expect, after the whole request: this answers it, so the meter has every frame of
             // it whatever its N(R) says. Some servers never advance N(R); dropping their answers and polling
             // gets nothing (or a closed connection).
-            if (tx.ack(f.nr ?? 0) === 'invalid' || !tx.allAcknowledged) {
+            const nr = f.nr ?? 0;
+            const result = tx.ack(nr);
+            if (result === 'new' && tx.allAcknowledged && nr !== 0) this.nrAdvances = true;
+            if (result === 'invalid' && this.nrAdvances && !this.nrStuck) {
+              // From a meter whose N(R) was seen right before, an impossible one marks a stale frame.
+              acknowledge(f); // counts and traces it
+              break;
+            }
+            if (result === 'invalid' || !tx.allAcknowledged) {
               this.noteStuckNr(f);
               tx.ackAll();
             }

@@ -6,7 +6,7 @@ import { createSerialPair } from '../../core/memory-link';
 import { VirtualClock } from '../../core/virtual-clock';
 import { type HdlcAddress, type HdlcAddressSize, decodeAddress, encodeAddress, sameServerInAnySize, serverAddress, serverAddressInSize, splitServerAddress } from './address';
 import { HdlcClient, type HdlcClientOptions } from './client-session';
-import { decodeFrame } from './frame';
+import { decodeFrame, encodeFrame } from './frame';
 import { HdlcServer, type HdlcServerOptions } from './server-session';
 import { toHex } from './test-helpers';
 
@@ -114,6 +114,30 @@ describe('HDLC: servers whose N(R) never advances (issue 20.1)', () => {
     expect(r.client.nrNeverAdvances).toBe(false);
     const firstNs = r.sent().filter((f) => f.type === 'I').map((f) => f.ns);
     expect(firstNs.slice(0, 2)).toEqual([0, 0]);
+  });
+});
+
+describe('HDLC: a stale frame is still refused from a meter whose N(R) advances', () => {
+  it('an I-frame with the expected N(S) but an impossible N(R), before the real answer, is dropped', async () => {
+    let calls = 0;
+    let injected = false;
+    const r = rig({
+      handler: async (apdu) => {
+        calls++;
+        return answer(apdu, 300);
+      },
+      onBeforeSend: (bytes) => {
+        const f = decodeFrame(bytes);
+        if (calls !== 2 || injected || f.type !== 'I') return bytes;
+        injected = true;
+        const stale = encodeFrame({ ...f, nr: ((f.nr ?? 0) + 3) & 7, info: new Uint8Array(f.info.length).fill(0xee) });
+        return Uint8Array.from([...stale, ...bytes]);
+      },
+    });
+    await r.run(() => exchanges(r, 3));
+    expect(injected).toBe(true);
+    expect(r.client.nrNeverAdvances).toBe(false);
+    expect(r.client.stats.badFrames).toBeGreaterThan(0);
   });
 });
 

@@ -40,6 +40,7 @@ import { type SimModel, createDemoDlmsModel } from './model';
 import { XdlmsHandler } from './xdlms-handler';
 import { answerRlrq, HangUp, type SimAssociationQuirks, type SimHdlcQuirks } from './meter-quirks';
 import type { SimListFaults } from './list-faults';
+import { type ReactionSpec, withReaction } from '../reaction';
 
 const LN_SERVER_CONFORMANCE: ConformanceName[] = [
   'get',
@@ -77,6 +78,8 @@ export interface SimDlmsMeterOptions {
   quirks?: SimAssociationQuirks;
   /** List-answer faults of real meters (cut, malformed, wrapped twice, shifted, reset): see list-faults.ts. */
   listFaults?: SimListFaults;
+  /** Time the meter takes to react before every answer (fixed, or a seeded range): see sim/reaction.ts. Default 0. */
+  reactionMs?: ReactionSpec;
   log?: SessionLog;
 }
 
@@ -408,12 +411,19 @@ export class SimDlmsMeter {
     }
   }
 
+  /** The meter's end of the line, answering after its reaction time when it has one. */
+  private reacting(link: Link): Link {
+    const r = this.opts.reactionMs;
+    return r === undefined || r === 0 ? link : withReaction(link, this.clock, r);
+  }
+
   /** Serve HDLC on a line until it is lost or `signal` aborts. */
   serveHdlc(
     link: Link,
     opts: { address: HdlcAddress } & Partial<Omit<HdlcServerOptions, 'handler' | 'address'>>,
     signal?: AbortSignal,
   ): { server: HdlcServer; done: Promise<void> } {
+    link = this.reacting(link);
     const server = new HdlcServer(link, this.clock, {
       ...this.opts.hdlc,
       ...opts,
@@ -433,6 +443,7 @@ export class SimDlmsMeter {
     opts: { wPorts?: number[]; onBeforeSend?: (frame: Uint8Array) => Uint8Array | null } = {},
     signal?: AbortSignal,
   ): { server: WrapperServer; done: Promise<void> } {
+    link = this.reacting(link);
     const clients = new Set<number>();
     const server = new WrapperServer(link, this.clock, {
       ...opts,

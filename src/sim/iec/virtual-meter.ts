@@ -5,6 +5,7 @@
  * too early) hears garbage. Pure: talks only to the Link and the Clock; it is also the demo meter.
  */
 import type { Clock } from '../../core/clock';
+import { type ReactionSpec, reactionDelays } from '../reaction';
 import { MeterError } from '../../core/errors';
 import { LINE_300_7E1, charTimeMs, type LineSettings, type Link } from '../../core/link';
 import { baudClass, baudFromChar, modeBCharFor, modeCCharFor } from '../../protocols/iec62056-21/baud';
@@ -89,8 +90,8 @@ export interface IecMeterProfile {
   /** The meter echoes every byte it receives (RS485 style transceivers). */
   echo?: boolean;
   wakeUpRequired?: boolean;
-  /** Default 200 ms, 20 ms with a lowercase third manufacturer letter. */
-  reactionMs?: number;
+  /** Default 200 ms, 20 ms with a lowercase third manufacturer letter; a range draws each reaction (seeded). */
+  reactionMs?: ReactionSpec;
   faults?: IecMeterFaults;
   initialLine?: LineSettings;
   modeD?: ModeDSpec;
@@ -146,8 +147,11 @@ export class VirtualIecMeter {
     Object.assign(this.faults, f);
   }
 
+  private drawReaction?: () => number;
+
+  /** The wait before the next answer (a new draw each time when the profile gives a range). */
   get reactionMs(): number {
-    if (this.profile.reactionMs !== undefined) return this.profile.reactionMs;
+    if (this.profile.reactionMs !== undefined) return (this.drawReaction ??= reactionDelays(this.profile.reactionMs))();
     const third = this.profile.manufacturer[2] ?? 'A';
     return third >= 'a' && third <= 'z' ? 20 : 200;
   }

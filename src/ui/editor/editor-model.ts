@@ -98,11 +98,11 @@ export class EditorModel extends EventTarget {
     for (const j of missing) this.fetching.add(j);
     const outline = this.outlineId;
     void this.engine()
-      .workspaceSignals(this.version, missing)
+      .workspaceSignals(missing)
       .then((items) => {
+        // Asked before a newer outline was taken: those indexes may name other signals now.
         if (outline !== this.outlineId) return;
         for (const j of missing) this.fetching.delete(j);
-        if (!items) return this.want(missing); // an edit came between: ask again for the current version
         items.forEach((item, k) => this.signals.set(missing[k]!, item as Item));
         this.changed();
       })

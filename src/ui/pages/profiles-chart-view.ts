@@ -34,13 +34,24 @@ export function profileChartSummary(name: string, c: ProfileChart, fmt: (ms: num
   return `Chart of ${name}: ${xs.length} points from ${fmt(xs[0]! * 1000)} to ${fmt(xs[xs.length - 1]! * 1000)}${gaps}; ${parts.join('; ')}.`;
 }
 
+let memo: { t: ProfileTableData; key: string; chart: ProfileChart } | undefined;
+
+/** The same chart object while nothing it depends on changed: the page re-renders every second during a read, the chart need not. */
+function memoChart(t: ProfileTableData, mode: ChartMode, picks: readonly number[]): ProfileChart {
+  const key = `${mode}|${picks.join(',')}`;
+  if (memo && memo.t === t && memo.key === key) return memo.chart;
+  const chart = profileChart(t, mode, picks);
+  memo = { t, key, chart };
+  return chart;
+}
+
 export function renderProfileChart(t: ProfileTableData, choice: ChartChoice, fmt: (ms: number) => string, onChange: (c: ChartChoice) => void) {
   const cols = chartColumns(t).filter((c) => c.role !== 'status');
   // An event log or a table without energy or power columns has nothing per interval: its values as they are.
   const metered = cols.some((c) => c.role !== 'other');
   const mode: ChartMode = metered ? choice.mode : 'register';
   const picks = choice.picks ?? defaultPicks(chartColumns(t), mode);
-  const chart = profileChart(t, mode, picks);
+  const chart = memoChart(t, mode, picks);
   const toggle = (index: number, on: boolean) => {
     const next = on ? [...picks, index].sort((a, b) => a - b) : picks.filter((i) => i !== index);
     onChange({ mode: choice.mode, picks: next });

@@ -16,6 +16,12 @@ import {
 
 type Offered = Awaited<ReturnType<typeof offeredPorts>>;
 
+/** navigator.serial as the event target it is (Web Serial is not in TypeScript's DOM library). */
+function serialEvents(): EventTarget | undefined {
+  const serial = (navigator as unknown as { serial?: unknown }).serial;
+  return serial instanceof EventTarget ? serial : undefined;
+}
+
 /**
  * Where the meter is: an optical probe on a serial port (Web Serial), a meter on the LAN through the
  * bridge, or the built-in demo meter. A chosen probe is bound to a port name of the configuration
@@ -66,12 +72,23 @@ export class ReadPortCard extends LitElement {
     this.message = '';
   }
 
+  /** A probe plugged in or out while the page is open: the lists follow (Web Serial's connect/disconnect). */
+  private readonly onPlug = () => void this.refreshPorts();
+
   override connectedCallback(): void {
     super.connectedCallback();
+    serialEvents()?.addEventListener('connect', this.onPlug);
+    serialEvents()?.addEventListener('disconnect', this.onPlug);
     void this.refreshPorts();
     void bridgeTarget()
       .then((b) => (this.bridge = b))
       .catch(() => (this.bridge = undefined));
+  }
+
+  override disconnectedCallback(): void {
+    serialEvents()?.removeEventListener('connect', this.onPlug);
+    serialEvents()?.removeEventListener('disconnect', this.onPlug);
+    super.disconnectedCallback();
   }
 
   private async refreshPorts(): Promise<void> {
