@@ -65,12 +65,12 @@ export async function savedText(page: Page, name: string): Promise<string> {
  * Press an export button with the real save picker on and return the saved file. The app says
  * "Saved <name>." only after the stream was piped into the file and closed.
  */
-export async function saveVia(page: Page, button: RegExp): Promise<{ name: string; text: string }> {
+export async function saveVia(page: Page, button: RegExp, timeout = 15_000): Promise<{ name: string; text: string }> {
   const before = await page.evaluate(() => (window as unknown as PickerRecord).__pickerSaved.length);
   await page.getByRole('button', { name: button }).click();
   await expect.poll(() => page.evaluate(() => (window as unknown as PickerRecord).__pickerSaved.length)).toBeGreaterThan(before);
   const name = await page.evaluate((i) => (window as unknown as PickerRecord).__pickerSaved[i]!, before);
-  await expect(page.getByText(`Saved ${name}.`, { exact: true }).first()).toBeVisible();
+  await expect(page.getByText(`Saved ${name}.`, { exact: true }).first()).toBeVisible({ timeout });
   return { name, text: await savedText(page, name) };
 }
 

@@ -179,7 +179,7 @@ test('figures: longest main-thread task during a demo read and during an export 
   let lines = 0;
   const started = Date.now();
   const exportTask = await longestTask(page, async () => {
-    const file = await saveVia(page, /^Export CSV: Everything stored/);
+    const file = await saveVia(page, /^Export CSV: Everything stored/, 240_000);
     lines = file.text.split('\r\n').length - 2;
   });
   const exportMs = Date.now() - started;

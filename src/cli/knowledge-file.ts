@@ -14,6 +14,8 @@ export function defaultKnowledgeFile(env: Record<string, string | undefined> = p
   return join(env.METERSCOPE_STATE_DIR || join(homedir(), '.meterscope'), 'meter-knowledge.json');
 }
 
+const MAX_METERS = 2000;
+
 /** Writes to one file are chained (per path, whatever the instance) so no read-modify-write interleaves. */
 const queues = new Map<string, Promise<unknown>>();
 
@@ -54,7 +56,11 @@ export class FileKnowledgeStore implements MeterKnowledgeStore {
   save(meterKey: string, data: MeterKnowledgeData): Promise<void> {
     const run = this.queue.then(async () => {
       const all = await this.loadAll();
+      // Most recently saved last; the file keeps the newest MAX_METERS meters (it is a cache, not a record).
+      delete all[meterKey];
       all[meterKey] = data;
+      const keys = Object.keys(all);
+      for (const k of keys.slice(0, Math.max(0, keys.length - MAX_METERS))) delete all[k];
       await mkdir(dirname(this.path), { recursive: true });
       // Write then rename: a crash leaves the old file or the new one, never half of one.
       const tmp = `${this.path}.${process.pid}.tmp`;

@@ -170,6 +170,17 @@ const DLMS_DEVICE: FieldDoc[] = [
   field('invocation_counter_obis', 'security', 'obis', 'OBIS code of the invocation counter read (as the public client) before a ciphered association.', {
     default: '0.0.43.1.0.255',
   }),
+  // Extensions of the WCC Lite table (issue 16): fewer turnarounds on slow lines.
+  field('max_info_field', 'protocol', 'integer', 'Largest HDLC information field proposed in SNRM, both directions; the meter answers with what it takes. A meter that refuses it (FRMR, DM or silence) is asked again with 128. Extension.', {
+    default: 1024,
+    min: 32,
+    max: 2030,
+  }),
+  field('window_size', 'protocol', 'integer', 'HDLC window proposed in SNRM (frames sent before an acknowledgement), both directions; negotiated down like max_info_field. Extension.', {
+    default: 7,
+    min: 1,
+    max: 7,
+  }),
 ];
 
 const IEC_DEVICE: FieldDoc[] = [

@@ -91,6 +91,9 @@ export interface DlmsDeviceConfig extends CommonDeviceConfig {
   ecdsa_public_key?: string;
   server_public_key?: string;
   invocation_counter_obis: string;
+  /** Extension (issue 16): HDLC information field and window proposed in SNRM. */
+  max_info_field: number;
+  window_size: number;
 }
 
 export interface IecDeviceConfig extends CommonDeviceConfig {

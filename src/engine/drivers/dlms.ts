@@ -295,8 +295,14 @@ export class DlmsDriver implements DeviceDriver {
     } finally {
       this.learnFromLink();
     }
+    try {
+      await this.keeper.prepare(session, ctx.log);
+    } catch (e) {
+      // The identity read failed (the meter fell silent): release what was opened, nothing stays half-open.
+      await session.close().catch(() => undefined);
+      throw e;
+    }
     this.session = session;
-    await this.keeper.prepare(session, ctx.log);
   }
 
   private learnFromLink(): void {

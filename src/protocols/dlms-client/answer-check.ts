@@ -20,7 +20,8 @@ const SHAPES: Record<number, Shape[]> = {
   4: [ANY_SIMPLE, 'scaler-unit', 'any', 'datetime'],
   5: [ANY_SIMPLE, ANY_SIMPLE, 'scaler-unit', 'any', 'datetime', 'datetime', 'unsigned', 'unsigned'],
   7: ['array', 'array', 'unsigned', 'enum', 'structure', 'unsigned', 'unsigned'],
-  8: ['datetime', 'integer', 'unsigned', 'datetime', 'datetime', 'integer', 'boolean', 'enum'],
+  // Clock status: unsigned8 in the standard, an enum in some meters ('enum' accepts both).
+  8: ['datetime', 'integer', 'enum', 'datetime', 'datetime', 'integer', 'boolean', 'enum'],
   12: ['array', 'array', 'octets', 'array', 'structure'],
   15: ['array', 'structure', 'octets-or-structure', 'structure', 'octets-or-structure', 'octets', 'enum', 'obis', 'array', 'structure'],
   23: ['enum', 'unsigned', 'unsigned', 'unsigned', 'unsigned', 'unsigned', 'unsigned', 'unsigned'],
@@ -51,7 +52,8 @@ function fits(shape: Shape, d: DlmsData): boolean {
     case 'integer':
       return isInteger(d);
     case 'enum':
-      return d.type === 'enum';
+      // Some meters send an enum as an unsigned8: the same one byte of meaning, not a garbled answer.
+      return d.type === 'enum' || d.type === 'uint8';
     case 'boolean':
       return d.type === 'boolean';
     case 'octets':

@@ -37,6 +37,8 @@ export class HdlcClient implements DlmsTransport {
   private nrAdvances = false;
   private otherSizeNoted = false;
   private missingFinalNoted = false;
+  /** The meter refused our larger-than-default proposal (FRMR, DM or silence): SNRM proposes 128 / 1 from then on. */
+  private proposalRefused = false;
 
   constructor(
     private readonly link: Link,
@@ -95,10 +97,10 @@ export class HdlcClient implements DlmsTransport {
   async connect(): Promise<void> {
     if (this.isConnected) return;
     return this.exclusive(async () => {
-      const snrm = this.snrmFrame();
+      let snrm = this.snrmFrame();
       this.io.clear();
       let heard = false;
-      for (let attempt = 0; attempt <= this.retries; attempt++) {
+      attempts: for (let attempt = 0; attempt <= this.retries; attempt++) {
         if (attempt > 0) this.stats.retries++;
         this.io.resetPartial();
         await this.io.send(snrm, 'SNRM');
@@ -128,8 +130,19 @@ export class HdlcClient implements DlmsTransport {
             this.opts.log?.(4, `HDLC connected: ${JSON.stringify(this.negotiated)}`);
             return;
           }
+          if ((f.type === 'DM' || f.type === 'FRMR') && this.fallBack(`answered ${f.type}`)) {
+            // The refusal does not count as a retry: the default proposal gets every attempt.
+            snrm = this.snrmFrame();
+            attempt--;
+            continue attempts;
+          }
           if (f.type === 'DM') throw new MeterError('REJECTED', 'The meter answered SNRM with DM (disconnected mode).', { frame: r.raw });
           if (f.type === 'FRMR') throw new MeterError('PROTOCOL', 'The meter rejected SNRM (FRMR).', { frame: r.raw });
+        }
+        // Some meters ignore a proposal they cannot take: one silence costs one timeout, then 128 / 1.
+        if (this.fallBack('stayed silent')) {
+          snrm = this.snrmFrame();
+          attempt--;
         }
       }
       throw new MeterError(heard ? 'TIMEOUT' : 'NO_ANSWER', `No UA to SNRM after ${this.retries + 1} attempt(s).`);
@@ -177,7 +190,24 @@ export class HdlcClient implements DlmsTransport {
   }
 
   private proposal(): HdlcParameters {
+    if (this.proposalRefused) return { ...DEFAULT_HDLC_PARAMETERS };
     return clampParameters({ ...DEFAULT_HDLC_PARAMETERS, ...this.opts.proposal });
+  }
+
+  /** The meter refused a proposal larger than the defaults (issue 16); it is remembered for this meter. */
+  get refusedProposal(): boolean {
+    return this.proposalRefused;
+  }
+
+  /** Switch to the default 128 / 1 proposal once, if ours was larger; false when there is nothing to fall back to. */
+  private fallBack(why: string): boolean {
+    if (this.proposalRefused || this.opts.proposeParameters === false) return false;
+    const p = this.proposal();
+    const d = DEFAULT_HDLC_PARAMETERS;
+    if (p.maxInfoTx <= d.maxInfoTx && p.maxInfoRx <= d.maxInfoRx && p.windowTx <= d.windowTx && p.windowRx <= d.windowRx) return false;
+    this.proposalRefused = true;
+    this.opts.log?.(2, `HDLC: the meter ${why} to SNRM proposing ${JSON.stringify(p)}; proposing the defaults 128 / 1.`);
+    return true;
   }
 
   /** UA parameters are the server's view: its Tx is our Rx. */

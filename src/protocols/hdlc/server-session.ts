@@ -22,6 +22,11 @@ export interface HdlcServerOptions {
   supported?: Partial<HdlcParameters>;
   /** Answer SNRM with a parameter field in UA. Default true. */
   uaParameters?: boolean;
+  /**
+   * Like meters that cannot negotiate down: an SNRM proposing more than `maxInfo` bytes or a window above
+   * `window` (either direction) gets `answer` (FRMR, DM, or nothing) instead of UA.
+   */
+  refuseProposal?: { maxInfo: number; window: number; answer: 'FRMR' | 'DM' | 'silence' };
   /** The application layer: one request APDU (LLC stripped) in, the response APDU out. */
   handler: (apdu: Uint8Array, ctx: HdlcRequestContext) => Promise<Uint8Array>;
   onConnect?: (client: HdlcAddress) => void;
@@ -125,6 +130,12 @@ export class HdlcServer {
           proposal = decodeParameters(f.info);
         } catch {
           await this.send({ type: 'FRMR', pf: true, dest: f.src }, 'FRMR');
+          return;
+        }
+        const refuse = this.opts.refuseProposal;
+        if (refuse && (Math.max(proposal.maxInfoTx, proposal.maxInfoRx) > refuse.maxInfo || Math.max(proposal.windowTx, proposal.windowRx) > refuse.window)) {
+          this.stats.badFrames++;
+          if (refuse.answer !== 'silence') await this.send({ type: refuse.answer, pf: true, dest: f.src }, `${refuse.answer} (proposal refused)`);
           return;
         }
         if (peer) this.drop();
