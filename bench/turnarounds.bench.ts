@@ -127,13 +127,14 @@ async function dlmsRead(s: DlmsScenario, reactionMs: number, proposal: Partial<H
     await session.close();
   });
   ac.abort();
-  // Fewest turnarounds: SNRM, AARQ, RLRQ, DISC (+ the identification in mode E); one per data request,
+  // Fewest turnarounds: SNRM, AARQ, DISC (DISC ends the association too, so RLRQ is not needed; + the
+  // identification in mode E); one per data request,
   // or per answer chunk when the data is larger than what one turnaround can carry (the granted PDU, or
   // a full window of the meter's largest frames if smaller).
   const chunk = Math.min(METER_PDU, METER_HDLC.maxInfoTx * METER_HDLC.windowTx);
   const requests = (s.registers ? 1 : 0) + (s.profileDays > 0 ? 1 : 0);
   const meterBytes = pair.meter.stats.bytesOut;
-  const floorTurnarounds = 4 + (s.modeE ? 1 : 0) + Math.max(requests, Math.ceil(meterBytes / chunk));
+  const floorTurnarounds = 3 + (s.modeE ? 1 : 0) + Math.max(requests, Math.ceil(meterBytes / chunk));
   return {
     lineMs: clock.now() - t0,
     bytes: watch.bytes,

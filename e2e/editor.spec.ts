@@ -101,6 +101,9 @@ test('an imported configuration with errors opens in the editor with each error 
 });
 
 test('duplicate, disable, export and a draft that survives a reload', async ({ page }) => {
+  // Many steps, each a round trip to the engine worker (which holds the document): on a loaded 2-core
+  // machine this takes longer than the default 30 s.
+  test.setTimeout(90_000);
   await openPage(page, 'meters', 'Meters');
   await page.getByRole('button', { name: 'Open demo' }).click();
   await expect(page.getByText(/Valid: 4 device\(s\), \d+ signal\(s\)/)).toBeVisible();

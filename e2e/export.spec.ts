@@ -1,5 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
-import { ISO_WITH_OFFSET, answerSavePicker, csvRows, saveVia, useDemo } from './demo-helpers';
+import { ISO_WITH_OFFSET, answerSavePicker, csvRows, saveVia, savedText, useDemo } from './demo-helpers';
 import { openPage } from './helpers';
 
 /**
@@ -176,13 +176,15 @@ test('figures: longest main-thread task during a demo read and during an export 
       [t0, page0] as const,
     );
   }
-  let lines = 0;
   const started = Date.now();
+  // Measured until the app says "Saved": reading the file back for the check below is the test's work.
   const exportTask = await longestTask(page, async () => {
-    const file = await saveVia(page, /^Export CSV: Everything stored/, 240_000);
-    lines = file.text.split('\r\n').length - 2;
+    await page.getByRole('button', { name: /^Export CSV: Everything stored/ }).click();
+    await expect(page.getByText(/^Saved meterscope-all-readings-.*\.csv\.$/)).toBeVisible({ timeout: 240_000 });
   });
   const exportMs = Date.now() - started;
+  const name = await page.evaluate(() => (window as unknown as { __pickerSaved: string[] }).__pickerSaved.at(-1)!);
+  const lines = (await savedText(page, name)).split('\r\n').length - 2;
   expect(lines).toBeGreaterThanOrEqual(100_000);
   const figures = `demo read (demo_dlms): longest main-thread task ${Math.round(readTask)} ms; export of ${lines} stored readings to CSV: ${exportMs} ms, longest main-thread task ${Math.round(exportTask)} ms (0 = none over 50 ms)`;
   info.annotations.push({ type: 'figures', description: figures });

@@ -6,7 +6,7 @@ import { expect, test } from '@playwright/test';
  */
 test('the install offer becomes an "Install app" button that opens the browser prompt', async ({ page }) => {
   await page.goto('./');
-  await expect(page.getByRole('heading', { level: 1, name: 'Meters' })).toBeVisible();
+  await expect(page.getByRole('heading', { level: 1, name: 'Read' })).toBeVisible();
   await expect(page.getByRole('button', { name: 'Install app' })).toHaveCount(0);
   await page.evaluate(() => {
     const offer = new Event('beforeinstallprompt', { cancelable: true }) as Event & {

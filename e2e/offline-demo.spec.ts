@@ -7,7 +7,7 @@ import { expect, test } from '@playwright/test';
 test('after the first visit the app reloads offline and reads the demo meter', async ({ page, context }) => {
   test.setTimeout(90_000);
   await page.goto('./');
-  await expect(page.getByRole('heading', { level: 1, name: 'Meters' })).toBeVisible();
+  await expect(page.getByRole('heading', { level: 1, name: 'Read' })).toBeVisible();
   await page.evaluate(async () => {
     await navigator.serviceWorker.ready;
   });

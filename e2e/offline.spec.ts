@@ -2,7 +2,7 @@ import { expect, test } from '@playwright/test';
 
 test('the service worker takes control and the app reloads offline', async ({ page, context }) => {
   await page.goto('./');
-  await expect(page.getByRole('heading', { level: 1, name: 'Meters' })).toBeVisible();
+  await expect(page.getByRole('heading', { level: 1, name: 'Read' })).toBeVisible();
   // The first visit installs the worker; in "prompt" mode it controls pages from the next load.
   await page.evaluate(async () => {
     await navigator.serviceWorker.ready;
@@ -14,7 +14,7 @@ test('the service worker takes control and the app reloads offline', async ({ pa
   try {
     await page.reload();
     await expect(page.getByRole('banner')).toContainText('MeterScope');
-    await expect(page.getByRole('heading', { level: 1, name: 'Meters' })).toBeVisible();
+    await expect(page.getByRole('heading', { level: 1, name: 'Read' })).toBeVisible();
     // A lazily loaded page and the engine worker chunk must come from the precache too.
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Settings' }).click();
     await expect(page.getByRole('heading', { level: 1, name: 'Settings' })).toBeVisible();

@@ -12,7 +12,7 @@ async function installOldVersion(page: Page, context: BrowserContext, reloadToBe
     await route.fulfill({ response, body: `${await response.text()}\n// installed by the test` });
   });
   await page.goto('./');
-  await expect(page.getByRole('heading', { level: 1, name: 'Meters' })).toBeVisible();
+  await expect(page.getByRole('heading', { level: 1, name: 'Read' })).toBeVisible();
   await page.evaluate(async () => {
     await navigator.serviceWorker.ready;
   });

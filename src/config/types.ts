@@ -92,8 +92,8 @@ export interface DlmsDeviceConfig extends CommonDeviceConfig {
   server_public_key?: string;
   invocation_counter_obis: string;
   /** Extension (issue 16): HDLC information field and window proposed in SNRM. */
-  max_info_field: number;
-  window_size: number;
+  max_info_field?: number;
+  window_size?: number;
 }
 
 export interface IecDeviceConfig extends CommonDeviceConfig {

@@ -60,3 +60,39 @@ export function withReaction(link: Link, clock: Clock, spec: ReactionSpec): Link
     close: () => link.close(),
   };
 }
+
+/**
+ * A meter's HDLC inactivity timeout: `drop` runs after `timeoutMs` without any byte received (re-armed by
+ * every byte). Returns the watched link and a cancel for when serving ends.
+ */
+export function withInactivity(link: Link, clock: Clock, timeoutMs: number, drop: () => void): { link: Link; cancel: () => void } {
+  let cancelTimer = clock.schedule(timeoutMs, drop);
+  const arm = () => {
+    cancelTimer();
+    cancelTimer = clock.schedule(timeoutMs, drop);
+  };
+  const watched: Link = {
+    get kind() {
+      return link.kind;
+    },
+    get line(): LineSettings {
+      return link.line;
+    },
+    get onLost() {
+      return link.onLost;
+    },
+    set onLost(fn: ((reason: string) => void) | undefined) {
+      link.onLost = fn;
+    },
+    async read(maxWaitMs: number): Promise<Uint8Array> {
+      const got = await link.read(maxWaitMs);
+      if (got.length > 0) arm();
+      return got;
+    },
+    write: (bytes) => link.write(bytes),
+    setLine: (settings) => link.setLine(settings),
+    discardInput: () => link.discardInput(),
+    close: () => link.close(),
+  };
+  return { link: watched, cancel: () => cancelTimer() };
+}

@@ -4,6 +4,8 @@ import type { DlmsDeviceConfig, ElgamaDeviceConfig, NumberType } from '../../con
 import { applySerialNumberFormula } from '../../config/formula';
 import { serverAddress, serverAddressFromSerial, type HdlcAddress } from '../../protocols/hdlc/address';
 import { HdlcClient } from '../../protocols/hdlc/client-session';
+import { decodeFrame } from '../../protocols/hdlc/frame';
+import { LineWatch, strategyLine } from '../line-watch';
 import { WrapperClient } from '../../protocols/wrapper/client-session';
 import type { DlmsTransport } from '../../protocols/transport';
 import { signOnModeE } from '../../protocols/iec62056-21/mode-e';
@@ -43,6 +45,8 @@ export interface DlmsLinkProfile {
   retries: number;
   /** Some meters (Elgama) want a bare SNRM without the parameter field. */
   proposeHdlcParameters: boolean;
+  /** Information field and window proposed in SNRM (max_info_field, window_size); absent: 128 / 1. */
+  hdlcProposal?: { maxInfo: number; window: number };
   /** IEC 62056-21 address for the mode E sign-on. */
   iecAddress?: string;
   /** Mode E: the highest baud rate to agree for HDLC (the device's configured rate). */
@@ -152,6 +156,7 @@ export function dlmsProfileFromConfig(d: DlmsDeviceConfig): DlmsLinkProfile {
     timeoutMs: d.timeout_ms,
     retries: d.retry_counter,
     proposeHdlcParameters: true,
+    hdlcProposal: { maxInfo: d.max_info_field ?? 1024, window: d.window_size ?? 7 },
     modeEMaxBaud: d.baudrate === 300 ? 9600 : d.baudrate,
   };
 }
@@ -190,8 +195,10 @@ export class DlmsDriver implements DeviceDriver {
   }
   readonly knowledge = new MeterKnowledge();
   /** Link-level knowledge of this meter learnt in earlier sessions (a server whose N(R) never advances). */
-  readonly linkKnowledge = { nrNeverAdvances: false };
+  readonly linkKnowledge = { nrNeverAdvances: false, refusedProposal: false };
   private hdlc?: HdlcClient;
+  private transport?: DlmsTransport;
+  private readonly lineWatch = new LineWatch();
 
   constructor(
     private readonly profile: DlmsLinkProfile,
@@ -230,8 +237,10 @@ export class DlmsDriver implements DeviceDriver {
   async connect(ctx: DriverContext): Promise<void> {
     const p = this.profile;
     ctx.onPhase?.('signing-on');
+    // Counted for the strategy line each read writes at trace level 3 (issue 16).
+    const link = this.lineWatch.wrap(ctx.link);
     if (p.mode === 'IEC') {
-      await signOnModeE(ctx.link, ctx.clock, {
+      await signOnModeE(link, ctx.clock, {
         address: p.iecAddress ?? '',
         maxBaud: p.modeEMaxBaud,
         timeoutMs: p.timeoutMs,
@@ -242,7 +251,7 @@ export class DlmsDriver implements DeviceDriver {
     }
     const makeTransport = (client: number): DlmsTransport =>
       p.mode === 'DLMS-WRAPPER'
-        ? new WrapperClient(ctx.link, ctx.clock, {
+        ? new WrapperClient(link, ctx.clock, {
             clientWPort: client,
             serverWPort: p.logicalDevice,
             timeoutMs: p.timeoutMs,
@@ -250,18 +259,23 @@ export class DlmsDriver implements DeviceDriver {
             signal: ctx.signal,
             log: ctx.log,
           })
-        : new HdlcClient(ctx.link, ctx.clock, {
+        : new HdlcClient(link, ctx.clock, {
             server: p.server,
             client,
             timeoutMs: p.timeoutMs,
             retries: p.retries,
             proposeParameters: p.proposeHdlcParameters,
+            // A meter that refused the larger proposal once is asked with the defaults from then on.
+            ...(p.hdlcProposal && !this.linkKnowledge.refusedProposal
+              ? { proposal: { maxInfoTx: p.hdlcProposal.maxInfo, maxInfoRx: p.hdlcProposal.maxInfo, windowTx: p.hdlcProposal.window, windowRx: p.hdlcProposal.window } }
+              : {}),
             nrNeverAdvances: this.linkKnowledge.nrNeverAdvances,
             signal: ctx.signal,
             log: ctx.log,
           });
     const transport = makeTransport(p.client);
     this.hdlc = transport instanceof HdlcClient ? transport : undefined;
+    this.transport = transport;
     let security: SessionSecurity | undefined;
     if (p.security) {
       const s = p.security;
@@ -307,9 +321,26 @@ export class DlmsDriver implements DeviceDriver {
 
   private learnFromLink(): void {
     if (this.hdlc?.nrNeverAdvances) this.linkKnowledge.nrNeverAdvances = true;
+    if (this.hdlc?.refusedProposal) this.linkKnowledge.refusedProposal = true;
   }
 
+  /**
+   * A session kept between polls may have been dropped by the meter (its HDLC inactivity timeout): the
+   * first request then gets DM. That is no failed exchange: associate again and read, once (issue 16).
+   */
   async read(signals: DriverSignal[], ctx: DriverContext): Promise<Reading[]> {
+    try {
+      return await this.readInSession(signals, ctx);
+    } catch (e) {
+      if (!this.hdlc || this.resumable || !meterDroppedConnection(e)) throw e;
+      ctx.log(3, `${this.deviceAlias}: the meter had dropped the connection kept since the last poll; associating again.`);
+      this.session = undefined;
+      await this.connect(ctx);
+      return this.readInSession(signals, ctx);
+    }
+  }
+
+  private async readInSession(signals: DriverSignal[], ctx: DriverContext): Promise<Reading[]> {
     if (!this.session) throw new MeterError('PROTOCOL', 'Not connected.');
     ctx.onPhase?.('reading');
     const parsed = signals.map((s) => {
@@ -333,6 +364,9 @@ export class DlmsDriver implements DeviceDriver {
     const todo = valid.map((_, i) => i).filter((i) => !carried.has(i));
     const progress: (ValueResult | undefined)[] = [];
     let fresh: ValueResult[];
+    const line0 = this.lineWatch.snapshot();
+    const trips0 = this.transport?.stats.roundTrips ?? 0;
+    const t0 = ctx.clock.now();
     try {
       fresh = await this.session.readValues(todo.map((i) => valid[i]), progress);
     } catch (e) {
@@ -348,6 +382,12 @@ export class DlmsDriver implements DeviceDriver {
       await this.keeper.save(ctx.log);
       throw e;
     }
+    const n = this.hdlc?.negotiated;
+    ctx.log(
+      3,
+      strategyLine(`${this.deviceAlias}: read ${todo.length} values`, line0, this.lineWatch.snapshot(), ctx.clock.now() - t0, (this.transport?.stats.roundTrips ?? 0) - trips0,
+        n ? `HDLC ${n.maxInfoRx} B / window ${n.windowRx}` : undefined),
+    );
     await this.keeper.save(ctx.log);
     const ts = ctx.clock.wallTime();
     const all = new Map<number, Kept>(carried);
@@ -367,6 +407,16 @@ export class DlmsDriver implements DeviceDriver {
     this.session = undefined;
     this.learnFromLink();
     await s?.close();
+  }
+}
+
+/** The meter answered with DM: it no longer holds the HDLC connection (nothing was read in it). */
+function meterDroppedConnection(e: unknown): boolean {
+  if (!(e instanceof MeterError) || !e.frame) return false;
+  try {
+    return decodeFrame(e.frame).type === 'DM';
+  } catch {
+    return false;
   }
 }
 

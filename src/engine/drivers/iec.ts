@@ -10,6 +10,7 @@ import { formatIecTimestamp, parseLoadProfile, profileToUtc, type ProfileBlock }
 import { systemTimeZone, utcToLocalMs } from '../../protocols/iec62056-21/local-time';
 import { toMeterError } from '../../core/errors';
 import type { DeviceDriver, DriverContext, DriverSignal } from '../driver';
+import { LineWatch, strategyLine } from '../line-watch';
 
 /** The subset of an IEC 62056-21 device a readout needs (Elgama EPQS/LZQM/ITS profiles reuse it). */
 export type IecReadoutDevice = Pick<
@@ -54,7 +55,13 @@ export class IecDriver implements DeviceDriver {
         }
       },
     };
-    const source = isModeDDevice(this.device) ? await listenModeD(ctx.link, ctx.clock, opts) : await readout(ctx.link, ctx.clock, opts);
+    // Counted for the strategy line at trace level 3 (issue 16): a readout is two turnarounds plus the waits.
+    const watch = new LineWatch();
+    const link = watch.wrap(ctx.link);
+    const t0 = ctx.clock.now();
+    const modeD = isModeDDevice(this.device);
+    const source = modeD ? await listenModeD(link, ctx.clock, opts) : await readout(link, ctx.clock, opts);
+    if (!modeD) ctx.log(3, strategyLine(`readout of ${source.dataSets.length} data sets`, { turnarounds: 0, bytesOut: 0, bytesIn: 0 }, watch.snapshot(), ctx.clock.now() - t0, undefined));
     this.lastDataSets = source.dataSets;
     return mapSignals(
       source,

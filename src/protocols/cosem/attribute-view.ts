@@ -14,7 +14,7 @@ import { clockStatusFlags, formatCosemDateTimeIso, parseCosemDateTimeBytes } fro
 import { describeObis } from './dictionary';
 import { integerOf } from './integers';
 import { obisKey } from './obis';
-import { scaleBigIntToString } from './scaler';
+import { scaleBigIntToString, scaleFloat } from './scaler';
 import { unitSymbol } from './units';
 import { octetsToText, toHex } from './values';
 import { conformanceView, oidView } from './attribute-view-association';
@@ -38,11 +38,6 @@ export function attributeView(classId: number, attribute: number, data: DlmsData
   const node = viewAs(shapeOf(classId, attribute), data, context, 0);
   if (node.label === undefined) node.label = attributeName(classId, attribute);
   return node;
-}
-
-/** The class's name for an attribute of an object: for captions ("Clock · time"). */
-export function attributeCaption(classId: number, attribute: number): string {
-  return `${className(classId)} · ${attributeName(classId, attribute)}`;
 }
 
 function mismatch(expected: string, d: DlmsData, ctx: ViewContext, depth: number): ViewNode {
@@ -188,7 +183,7 @@ function fixedText(v: bigint, scaler: number): string {
 function scaledView(d: DlmsData, ctx: ViewContext, depth: number): ViewNode {
   const su = ctx.scaler;
   if (d.type === 'float32' || d.type === 'float64') {
-    const v = su ? d.value * 10 ** su.scaler : d.value;
+    const v = su ? scaleFloat(d.value, su.scaler) : d.value;
     return withUnit({ kind: 'number', text: String(v), value: v }, su ? symbolOf(su.unit) : undefined);
   }
   let big: bigint | undefined;

@@ -43,6 +43,10 @@ describe('DLMS signal addressing', () => {
     expect(classIdFor(ln(1, 0, 32, 7, 0, 255))).toBe(3);
     expect(classIdFor(ln(0, 0, 96, 1, 0, 255))).toBe(1);
     expect(classIdFor(ln(0, 0, 40, 0, 0, 255))).toBe(15);
+    // Objects whose OBIS code names the class: no object list needed on first contact.
+    expect(classIdFor(ln(0, 0, 44, 0, 0, 255))).toBe(18);
+    expect(classIdFor(ln(0, 0, 10, 0, 100, 255))).toBe(9);
+    expect(classIdFor(ln(0, 0, 25, 9, 0, 255))).toBe(40);
     expect(scalerAttributeForTarget(3, parseDlmsSignal({ obis_job: '1.0.1.8.0.255' }))).toBe(3);
     expect(scalerAttributeForTarget(5, parseDlmsSignal({ obis_job: '1.0.1.4.0.255:3' }))).toBe(4);
     expect(scalerAttributeForTarget(1, parseDlmsSignal({ obis_job: '0.0.96.1.0.255' }))).toBeUndefined();

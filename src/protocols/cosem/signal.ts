@@ -77,6 +77,21 @@ export function classCandidates(obis: Uint8Array): number[] {
   if (c === 99 || (c === 98 && a === 0)) return [7]; // profiles, event logs
   if (a === 0 && c === 96 && d === 3 && e === 10) return [70, 1]; // disconnect control
   if (a === 0 && c === 22 && d === 0) return [23]; // IEC HDLC setup
+  // Abstract objects whose class the OBIS code names outright (IEC 62056-6-2 object table): guessing them
+  // right saves reading the whole object list on first contact.
+  if (a === 0 && c === 44 && d === 0) return [18]; // image transfer
+  if (a === 0 && c === 10 && d === 0) return [9]; // script tables
+  if (a === 0 && c === 11 && d === 0) return [11]; // special days table
+  if (a === 0 && c === 12 && d === 0) return [10]; // schedule
+  if (a === 0 && c === 13 && d === 0) return [20]; // activity calendar
+  if (a === 0 && c === 14 && d === 0) return [6]; // register activation
+  if (a === 0 && c === 15 && d === 0) return [22]; // single action schedule
+  if (a === 0 && c === 17 && d === 0) return [71]; // limiter
+  if (a === 0 && c === 20 && d === 0) return [19]; // IEC local port setup
+  if (a === 0 && c === 41 && d === 0) return [17]; // SAP assignment
+  if (a === 0 && c === 25 && d === 0) return [41]; // TCP-UDP setup
+  if (a === 0 && c === 25 && d === 1) return [42]; // IPv4 setup
+  if (a === 0 && c === 25 && d === 9) return [40]; // push setup
   if (a === 0 && c === 43 && d === 0) return [64]; // security setup
   if (a === 0 && c === 43 && d === 1) return [1, 3]; // frame counters
   if (a === 0 && c === 96) return [1, 3]; // general and service entries

@@ -40,7 +40,7 @@ import { type SimModel, createDemoDlmsModel } from './model';
 import { XdlmsHandler } from './xdlms-handler';
 import { answerRlrq, HangUp, type SimAssociationQuirks, type SimHdlcQuirks } from './meter-quirks';
 import type { SimListFaults } from './list-faults';
-import { type ReactionSpec, withReaction } from '../reaction';
+import { type ReactionSpec, withInactivity, withReaction } from '../reaction';
 
 const LN_SERVER_CONFORMANCE: ConformanceName[] = [
   'get',
@@ -420,13 +420,21 @@ export class SimDlmsMeter {
   /** Serve HDLC on a line until it is lost or `signal` aborts. */
   serveHdlc(
     link: Link,
-    opts: { address: HdlcAddress } & Partial<Omit<HdlcServerOptions, 'handler' | 'address'>>,
+    /** `inactivityTimeoutMs`: the meter drops the HDLC connection after this long without a byte (issue 16). */
+    opts: { address: HdlcAddress; inactivityTimeoutMs?: number } & Partial<Omit<HdlcServerOptions, 'handler' | 'address'>>,
     signal?: AbortSignal,
   ): { server: HdlcServer; done: Promise<void> } {
+    const { inactivityTimeoutMs, ...serverOpts } = opts;
     link = this.reacting(link);
-    const server = new HdlcServer(link, this.clock, {
+    let stopTimer = (): void => undefined;
+    if (inactivityTimeoutMs !== undefined) {
+      const watched = withInactivity(link, this.clock, inactivityTimeoutMs, () => server.reset());
+      link = watched.link;
+      stopTimer = watched.cancel;
+    }
+    const server: HdlcServer = new HdlcServer(link, this.clock, {
       ...this.opts.hdlc,
-      ...opts,
+      ...serverOpts,
       handler: async (apdu, ctx) => this.handleOrHangUp(link, apdu, ctx.client.value),
       onDisconnect: (client) => {
         this.release(client.value);
@@ -434,7 +442,7 @@ export class SimDlmsMeter {
       },
       ...(this.opts.log ? { log: this.opts.log } : {}),
     });
-    return { server, done: server.serve(signal) };
+    return { server, done: server.serve(signal).finally(stopTimer) };
   }
 
   /** Serve the TCP wrapper on a stream until it is lost or `signal` aborts. */

@@ -1,6 +1,5 @@
 import { LitElement, css, html, nothing } from 'lit';
 import type { StoredConfig } from '../../store';
-import type { ImportCheck } from '../../worker/workspace-api';
 import { downloadText, safeFileName } from '../download';
 import { getEngine } from '../engine-client';
 import { errorText, formatTime } from '../format';
@@ -8,17 +7,13 @@ import { pageStyles } from '../shared-styles';
 import { getStore } from '../store-client';
 import type { ConfigEditor } from '../editor/config-editor';
 import '../editor/config-editor';
-
-type Check = { kind: 'none' } | ImportCheck | { kind: 'unreadable'; message: string };
+import { ERROR_STEP, renderCheck, type Check } from './meters-check';
 
 /**
  * A file larger than this (bytes) is not put into the paste box: a text area holding megabytes lays
  * out for seconds. It is kept as the File, checked and opened in the editor all the same.
  */
 const SHOWN_TEXT_LIMIT = 200_000;
-/** Errors listed per step in the import box; "Show more" lists the next ones (nothing is dropped). */
-const ERROR_STEP = 200;
-
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 /**
@@ -294,34 +289,6 @@ export class MetersPage extends LitElement {
     }
   }
 
-  private renderCheck() {
-    const c = this.check;
-    if (c.kind === 'valid') {
-      return html`<p class="ok" role="status">Valid: ${c.devices} device(s), ${c.signals} signal(s).</p>`;
-    }
-    if (c.kind === 'unreadable') {
-      return html`<div class="errors" role="alert"><p>${c.message}</p></div>`;
-    }
-    if (c.kind === 'invalid') {
-      const shown = c.errors.slice(0, this.errorsShown);
-      const more = c.errors.length - shown.length;
-      return html`<div class="errors" role="alert" aria-labelledby="errors-title">
-        <p id="errors-title">
-          ${c.errors.length} error${c.errors.length === 1 ? '' : 's'}: the configuration was not saved.
-        </p>
-        <ul class="error-list">
-          ${shown.map((err) => html`<li><code class="path">${err.path || '(document)'}</code>: <span>${err.message}</span></li>`)}
-        </ul>
-        ${more > 0
-          ? html`<button type="button" @click=${() => (this.errorsShown += ERROR_STEP)}>
-              Show ${Math.min(more, ERROR_STEP)} more (${more} not listed yet)
-            </button>`
-          : nothing}
-      </div>`;
-    }
-    return nothing;
-  }
-
   override render() {
     return html`
       <h1>Meters</h1>
@@ -368,7 +335,7 @@ export class MetersPage extends LitElement {
           <button @click=${() => void this.openInEditor(true)} ?disabled=${this.working || !this.hasSource}>Open in editor</button>
           <button class="primary" @click=${() => void this.save()} ?disabled=${this.working}>Save</button>
         </div>
-        ${this.renderCheck()}
+        ${renderCheck(this.check, this.errorsShown, () => (this.errorsShown += ERROR_STEP))}
         <p role="status" class="message">${this.message}</p>
       </section>
 

@@ -20,8 +20,21 @@ const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : typ
 const enabled = (v: unknown): boolean => !(v === 0 || v === '0' || v === false);
 
 /** The signals of a configuration document (text), in document order. Malformed parts are skipped. */
+/**
+ * The Read page renders on every engine event (values, states, trace lines): parsing the configuration
+ * each time would cost a large site seconds per read. One entry is enough: the text changes only on load.
+ */
+let lastSignals: { raw: string; signals: SignalInfo[] } | undefined;
+
 export function configSignals(raw: string | undefined): SignalInfo[] {
   if (!raw) return [];
+  if (lastSignals?.raw === raw) return lastSignals.signals;
+  const signals = parseSignals(raw);
+  lastSignals = { raw, signals };
+  return signals;
+}
+
+function parseSignals(raw: string): SignalInfo[] {
   let doc: Doc;
   try {
     doc = JSON.parse(raw) as Doc;
