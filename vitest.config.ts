@@ -1,4 +1,11 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { defineConfig } from 'vitest/config';
+
+// The CLI keeps invocation counters and what it learnt of each meter in a state directory; tests get a
+// fresh one so they never read or write the user's ~/.meterscope.
+const stateDir = process.env.METERSCOPE_STATE_DIR ?? mkdtempSync(join(tmpdir(), 'meterscope-test-state-'));
 
 export default defineConfig({
   test: {
@@ -6,5 +13,6 @@ export default defineConfig({
     environment: 'node',
     testTimeout: 20000,
     pool: 'threads',
+    env: { METERSCOPE_STATE_DIR: stateDir },
   },
 });

@@ -5,13 +5,6 @@ import { openPage } from './helpers';
 /** Shared by the demo, profiles, objects and offline-demo specs. */
 export const ISO_WITH_OFFSET = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{3})?([+-]\d{2}:\d{2}|Z)$/;
 
-/** Without the File System Access API the app falls back to a plain download, which Playwright can catch. */
-export async function withoutSavePicker(page: Page): Promise<void> {
-  await page.addInitScript(() => {
-    Object.defineProperty(window, 'showSaveFilePicker', { value: undefined, configurable: true });
-  });
-}
-
 /** The page-side record of files the (answered) save picker handed out. */
 interface PickerRecord {
   __pickerSaved: string[];

@@ -90,13 +90,14 @@ describe('line time through the drivers (issue 16)', () => {
     expect(results[0].every((r) => r.quality === 'good')).toBe(true);
     const lines = logs.filter(([l, m]) => l === 3 && m.includes('turnaround'));
     expect(lines).toHaveLength(2);
-    const m = /read 3 values: (\d+) round trips?, (\d+) turnarounds?, (\d+) bytes, ([\d.]+) s on the line, (\d+) ms per turnaround \(HDLC 1024 B \/ window 7\)/.exec(lines[1][1]);
+    const m = /read 3 values: (\d+) round trips?, (\d+) turnarounds?, (\d+) bytes, ([\d.]+) s on the line \(bytes ([\d.]+) s, waiting ([\d.]+) s\), HDLC 1024 B \/ window 7$/.exec(lines[1][1]);
     expect(m, lines[1][1]).not.toBeNull();
-    const [trips, turns, , seconds, per] = m!.slice(1).map(Number);
+    const [trips, turns, bytes, seconds, wire, waiting] = m!.slice(1).map(Number);
     expect(turns).toBeGreaterThanOrEqual(trips);
-    // Every turnaround costs the meter's 100 ms reaction, so the line time is at least that.
-    expect(seconds * 1000).toBeGreaterThanOrEqual(turns * 100);
-    expect(per).toBeGreaterThanOrEqual(100);
+    // Every turnaround costs the meter's 100 ms reaction; the bytes take 10 bits each at 9600 baud.
+    expect(waiting * 1000).toBeGreaterThanOrEqual(turns * 100 - 10);
+    expect(wire).toBeCloseTo((bytes * 10) / 9600, 2);
+    expect(seconds).toBeCloseTo(wire + waiting, 2);
   });
 
   it('the IEC driver writes one strategy line per readout', async () => {
@@ -141,10 +142,11 @@ describe('line time through the drivers (issue 16)', () => {
       return { out, kept };
     });
     ac.abort();
-    console.log(logs.map(([l, m]) => `${l} ${m}`).join("\n"));
     expect(polls.kept).toBe(1);
     expect(meter.counters.associations).toBe(2);
     for (const r of polls.out) expect(r.map((x) => x.quality)).toEqual(['good', 'good', 'good']);
     expect(logs.filter(([, m]) => m.includes('associating again'))).toHaveLength(1);
+    // The dropped connection is not taken for a list the meter cannot answer.
+    expect(driver.note).toBeUndefined();
   });
 });

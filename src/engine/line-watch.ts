@@ -1,4 +1,4 @@
-import type { Link } from '../core/link';
+import { charTimeMs, type Link } from '../core/link';
 
 /** What a read cost on the line, from the client's end. */
 export interface LineTally {
@@ -6,6 +6,8 @@ export interface LineTally {
   turnarounds: number;
   bytesOut: number;
   bytesIn: number;
+  /** Time the bytes themselves occupy on a serial line (each at the rate it went at); 0 on stream links. */
+  wireMs: number;
 }
 
 /**
@@ -14,7 +16,7 @@ export interface LineTally {
  * is slow. The wrapped link forwards everything unchanged.
  */
 export class LineWatch {
-  readonly tally: LineTally = { turnarounds: 0, bytesOut: 0, bytesIn: 0 };
+  readonly tally: LineTally = { turnarounds: 0, bytesOut: 0, bytesIn: 0, wireMs: 0 };
   /** We have sent and the meter has not answered yet (shared by every link this watch wraps). */
   private readonly state = { waiting: false };
 
@@ -36,6 +38,7 @@ export class LineWatch {
       },
       async write(bytes: Uint8Array) {
         t.bytesOut += bytes.length;
+        if (link.kind === 'serial') t.wireMs += bytes.length * charTimeMs(link.line);
         watch.waiting = true;
         await link.write(bytes);
       },
@@ -43,6 +46,7 @@ export class LineWatch {
         const got = await link.read(maxWaitMs);
         if (got.length > 0) {
           t.bytesIn += got.length;
+          if (link.kind === 'serial') t.wireMs += got.length * charTimeMs(link.line);
           if (watch.waiting) t.turnarounds++;
           watch.waiting = false;
         }
@@ -64,6 +68,8 @@ export function strategyLine(what: string, before: LineTally, after: LineTally, 
   const turns = after.turnarounds - before.turnarounds;
   const bytes = after.bytesOut - before.bytesOut + after.bytesIn - before.bytesIn;
   const trips = roundTrips === undefined ? '' : `${roundTrips} round trip${roundTrips === 1 ? '' : 's'}, `;
-  const per = turns > 0 ? `, ${Math.round(lineMs / turns)} ms per turnaround` : '';
-  return `${what}: ${trips}${turns} turnaround${turns === 1 ? '' : 's'}, ${bytes} bytes, ${(lineMs / 1000).toFixed(2)} s on the line${per}${setup ? ` (${setup})` : ''}`;
+  // Line time beyond the bytes' own time is waiting: the meter's reactions, and our own pauses.
+  const wire = after.wireMs - before.wireMs;
+  const split = wire > 0 ? ` (bytes ${(wire / 1000).toFixed(2)} s, waiting ${(Math.max(0, lineMs - wire) / 1000).toFixed(2)} s)` : '';
+  return `${what}: ${trips}${turns} turnaround${turns === 1 ? '' : 's'}, ${bytes} bytes, ${(lineMs / 1000).toFixed(2)} s on the line${split}${setup ? `, ${setup}` : ''}`;
 }

@@ -38,6 +38,8 @@ function dumpValues(now: () => number): Map<string, Map<number, DlmsData | ((ms:
     ['5/1.0.31.4.0.255', new Map<number, DlmsData>([[2, u16(10)], [3, u16(20)], [4, scalerUnit(0, 255)]])],
     ['1/0.0.1.1.0.255', new Map([[2, () => u32(Math.floor(now() / 1000))]])],
     ['70/0.0.96.3.10.255', new Map<number, DlmsData>([[2, { type: 'boolean', value: false }]])],
+    // Register monitor thresholds: not in the dump; read by the tests that need a class only the list gives.
+    ['21/0.0.16.1.0.255', new Map<number, DlmsData>([[2, { type: 'array', items: [u32(1000), u32(2000)] }]])],
   ]);
 }
 

@@ -36,7 +36,12 @@ export async function recordedAssociationView(): Promise<DlmsData> {
 
 export async function readPeerLike(
   sessions: number,
-  opts: { link?: 'hdlc' | 'wrapper'; onBeforeSend?: (frame: Uint8Array) => Uint8Array | null } = {},
+  opts: {
+    link?: 'hdlc' | 'wrapper';
+    onBeforeSend?: (frame: Uint8Array) => Uint8Array | null;
+    /** More obis_jobs to read after PEER_READ, as signals s8, s9, … */
+    extra?: string[];
+  } = {},
 ): Promise<PeerLikeSession[]> {
   const view = await recordedAssociationView();
   const wrapper = opts.link === 'wrapper';
@@ -54,7 +59,12 @@ export async function readPeerLike(
         ...(wrapper ? { mode: 'DLMS-WRAPPER', ip: '127.0.0.1', port: 4063 } : { mode: 'DLMS-HDLC', device: 'PORT1', baudrate: 9600, databits: 8, parity: 'none', stopbits: 1 }),
       },
     ],
-    signals: PEER_READ.map((p, i) => ({ signal_name: p.note, device_alias: 'gx', signal_alias: `s${i}`, obis_job: p.obis })),
+    signals: [...PEER_READ.map((p) => ({ note: p.note, obis: p.obis as string })), ...(opts.extra ?? []).map((obis) => ({ note: obis, obis }))].map((p, i) => ({
+      signal_name: p.note,
+      device_alias: 'gx',
+      signal_alias: `s${i}`,
+      obis_job: p.obis,
+    })),
   });
   if (!checked.ok) throw new Error(JSON.stringify(checked.errors));
   const device = checked.config.devices[0];
@@ -75,7 +85,7 @@ export async function readPeerLike(
     const stop = new AbortController();
     if (wrapper) meter.serveWrapper(pair.meter, opts.onBeforeSend ? { onBeforeSend: opts.onBeforeSend } : {}, stop.signal);
     else meter.serveHdlc(pair.meter, { address: serverAddress({ logical: 0, physical: 1, size: 1 }), supported: { maxInfoTx: 128, maxInfoRx: 128, windowTx: 1, windowRx: 1 } }, stop.signal);
-    const ctx: DriverContext = { link: pair.client, clock, log: () => undefined, signal: new AbortController().signal };
+    const ctx: DriverContext = { link: pair.client, clock, log: (process.env.DBG ? (l: number, m: string) => console.log('LOG', l, m) : () => undefined) as DriverContext['log'], signal: new AbortController().signal };
     const started = clock.now();
     const readings = await clock.run(async () => {
       await driver.connect(ctx);

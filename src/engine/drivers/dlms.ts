@@ -4,7 +4,7 @@ import type { DlmsDeviceConfig, ElgamaDeviceConfig, NumberType } from '../../con
 import { applySerialNumberFormula } from '../../config/formula';
 import { serverAddress, serverAddressFromSerial, type HdlcAddress } from '../../protocols/hdlc/address';
 import { HdlcClient } from '../../protocols/hdlc/client-session';
-import { decodeFrame } from '../../protocols/hdlc/frame';
+import { DroppedWhileKept, KeptSessionTransport } from './kept-session';
 import { LineWatch, strategyLine } from '../line-watch';
 import { WrapperClient } from '../../protocols/wrapper/client-session';
 import type { DlmsTransport } from '../../protocols/transport';
@@ -198,6 +198,9 @@ export class DlmsDriver implements DeviceDriver {
   readonly linkKnowledge = { nrNeverAdvances: false, refusedProposal: false };
   private hdlc?: HdlcClient;
   private transport?: DlmsTransport;
+  /** Reads done in the current session: from the second on, the meter may have dropped it meanwhile. */
+  private pollsInSession = 0;
+  private keptTransport?: KeptSessionTransport;
   private readonly lineWatch = new LineWatch();
 
   constructor(
@@ -276,6 +279,9 @@ export class DlmsDriver implements DeviceDriver {
     const transport = makeTransport(p.client);
     this.hdlc = transport instanceof HdlcClient ? transport : undefined;
     this.transport = transport;
+    const kept = new KeptSessionTransport(transport);
+    this.keptTransport = kept;
+    this.pollsInSession = 0;
     let security: SessionSecurity | undefined;
     if (p.security) {
       const s = p.security;
@@ -295,7 +301,7 @@ export class DlmsDriver implements DeviceDriver {
         ...(s.preReadCounter && p.client !== 0x10 ? { publicTransport: makeTransport(0x10) } : {}),
       };
     }
-    const session = new DlmsSession(transport, this.knowledge, {
+    const session = new DlmsSession(kept, this.knowledge, {
       referencing: p.referencing,
       auth: p.auth,
       ...(p.password ? { password: p.password } : {}),
@@ -329,10 +335,11 @@ export class DlmsDriver implements DeviceDriver {
    * first request then gets DM. That is no failed exchange: associate again and read, once (issue 16).
    */
   async read(signals: DriverSignal[], ctx: DriverContext): Promise<Reading[]> {
+    if (this.pollsInSession++ > 0) this.keptTransport?.arm();
     try {
       return await this.readInSession(signals, ctx);
     } catch (e) {
-      if (!this.hdlc || this.resumable || !meterDroppedConnection(e)) throw e;
+      if (!(e instanceof DroppedWhileKept) || this.resumable) throw e;
       ctx.log(3, `${this.deviceAlias}: the meter had dropped the connection kept since the last poll; associating again.`);
       this.session = undefined;
       await this.connect(ctx);
@@ -407,16 +414,6 @@ export class DlmsDriver implements DeviceDriver {
     this.session = undefined;
     this.learnFromLink();
     await s?.close();
-  }
-}
-
-/** The meter answered with DM: it no longer holds the HDLC connection (nothing was read in it). */
-function meterDroppedConnection(e: unknown): boolean {
-  if (!(e instanceof MeterError) || !e.frame) return false;
-  try {
-    return decodeFrame(e.frame).type === 'DM';
-  } catch {
-    return false;
   }
 }
 

@@ -61,7 +61,7 @@ export class IecDriver implements DeviceDriver {
     const t0 = ctx.clock.now();
     const modeD = isModeDDevice(this.device);
     const source = modeD ? await listenModeD(link, ctx.clock, opts) : await readout(link, ctx.clock, opts);
-    if (!modeD) ctx.log(3, strategyLine(`readout of ${source.dataSets.length} data sets`, { turnarounds: 0, bytesOut: 0, bytesIn: 0 }, watch.snapshot(), ctx.clock.now() - t0, undefined));
+    if (!modeD) ctx.log(3, strategyLine(`readout of ${source.dataSets.length} data sets`, { turnarounds: 0, bytesOut: 0, bytesIn: 0, wireMs: 0 }, watch.snapshot(), ctx.clock.now() - t0, undefined));
     this.lastDataSets = source.dataSets;
     return mapSignals(
       source,

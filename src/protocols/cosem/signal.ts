@@ -91,7 +91,14 @@ export function classCandidates(obis: Uint8Array): number[] {
   if (a === 0 && c === 41 && d === 0) return [17]; // SAP assignment
   if (a === 0 && c === 25 && d === 0) return [41]; // TCP-UDP setup
   if (a === 0 && c === 25 && d === 1) return [42]; // IPv4 setup
+  if (a === 0 && c === 25 && d === 2) return [43]; // MAC address setup
+  if (a === 0 && c === 25 && d === 3) return [44]; // PPP setup
+  if (a === 0 && c === 25 && d === 4) return [45]; // GPRS modem setup
+  if (a === 0 && c === 25 && d === 7) return [48]; // IPv6 setup
   if (a === 0 && c === 25 && d === 9) return [40]; // push setup
+  if (a === 0 && c === 2 && d === 0) return [27]; // modem configuration
+  if (a === 0 && c === 2 && d === 1) return [29]; // auto connect
+  if (a === 0 && c === 2 && d === 2) return [28]; // auto answer
   if (a === 0 && c === 43 && d === 0) return [64]; // security setup
   if (a === 0 && c === 43 && d === 1) return [1, 3]; // frame counters
   if (a === 0 && c === 96) return [1, 3]; // general and service entries

@@ -1,7 +1,8 @@
 /**
  * Interface class discovery (issue 11 finding 2): a wrong class guess answered with any data-access error
- * sends the reader to the association's object list (once per meter), the true class is taken, the read
- * retried and the class remembered across sessions.
+ * is retried with the other classes the OBIS code allows; when none answers, the reader goes to the
+ * association's object list (once per meter), takes the true class, retries and remembers it across
+ * sessions.
  */
 import { describe, expect, it } from 'vitest';
 import { VirtualClock } from '../../core/virtual-clock';
@@ -20,14 +21,19 @@ const NOW = EPOCH + 5 * 86_400_000;
 const SERVER = serverAddress({ logical: 1, physical: 17, size: 2 });
 const obis = (t: string) => parseObis(t).obis;
 
-/** The demo meter plus the two objects the independent server had whose class the guess gets wrong. */
+/**
+ * The demo meter plus the two objects the independent server had whose class a plain guess got wrong, and
+ * one whose class no guess from its OBIS code reaches.
+ */
 function model(wrongClassResult: number): { m: SimModel; listReads: () => number } {
   const m = createDemoDlmsModel({ epochMs: EPOCH, profileDays: 1 });
   m.wrongClassResult = wrongClassResult;
-  // Image transfer (class 18): guessed as Data (class 1).
+  // Image transfer (class 18): its OBIS code names the class.
   m.add({ classId: 18, version: 0, obis: '0.0.44.0.0.255', attributes: new Map<number, AttributeValue>([[2, u32(200)], [5, u8(1)]]) });
-  // A plain Register with D = 25: guessed as Demand register (class 5).
+  // A plain Register with D = 25: guessed first as a Demand register (class 5), then as a Register.
   m.add({ classId: 3, version: 0, obis: '1.1.21.25.0.255', attributes: new Map<number, AttributeValue>([[2, u32(12_345)], [3, scalerUnit(-1, 30)]]) });
+  // A manufacturer's Extended register where Data or Register would be expected: only the list knows.
+  m.add({ classId: 4, version: 0, obis: '0.0.96.1.10.255', attributes: new Map<number, AttributeValue>([[2, u32(777)], [3, scalerUnit(0, 30)]]) });
   const assoc = m.find(15, '0.0.40.0.0.255')!;
   const list = assoc.attributes.get(2) as (t: number) => import('../dlms/axdr/types').DlmsData;
   let reads = 0;
@@ -53,7 +59,7 @@ async function read(clock: VirtualClock, meter: SimDlmsMeter, knowledge: MeterKn
 
 describe('LN class discovery from the object list', () => {
   for (const dar of [3, 4, 7, 9, 11, 250]) {
-    it(`a wrong class answered with data-access-result ${dar}: object list once, true class, remembered`, async () => {
+    it(`a wrong class answered with data-access-result ${dar}: other guesses, then the object list once, remembered`, async () => {
       const clock = new VirtualClock(NOW);
       const { m, listReads } = model(dar);
       const meter = new SimDlmsMeter(clock, { referencing: 'LN', model: m });
@@ -65,12 +71,17 @@ describe('LN class discovery from the object list', () => {
         expect(register.classId).toBe(3);
         expect(register.scaled).toEqual({ value: 1234.5, unit: 'Wh', scaler: -1 });
         expect(energy.scaled?.unit).toBe('Wh');
+        // Every class was reached by a guess: the (kilobytes long) object list was not read.
+        expect(listReads()).toBe(0);
+        const [extended] = await read(clock, meter, knowledge, ['0.0.96.1.10.255']);
+        expect(extended.error).toBeUndefined();
+        expect(extended.classId).toBe(4);
         expect(listReads()).toBe(1);
         // Across sessions (and through the persisted form): no list read, no wrong guess.
         const restored = new MeterKnowledge();
         restored.restore(JSON.parse(JSON.stringify(knowledge.serialise())));
-        const again = await read(clock, meter, restored, ['0.0.44.0.0.255', '1.1.21.25.0.255']);
-        expect(again.map((r) => r.error)).toEqual([undefined, undefined]);
+        const again = await read(clock, meter, restored, ['0.0.44.0.0.255', '1.1.21.25.0.255', '0.0.96.1.10.255']);
+        expect(again.map((r) => r.error)).toEqual([undefined, undefined, undefined]);
         expect(listReads()).toBe(1);
       });
     });
@@ -87,16 +98,17 @@ describe('LN class discovery from the object list', () => {
     });
   });
 
-  it('a meter that refuses its object list: the other plausible classes are tried', async () => {
+  it('a meter that refuses its object list: guesses still work, else the meter’s own error', async () => {
     const clock = new VirtualClock(NOW);
     const { m } = model(3);
     m.find(15, '0.0.40.0.0.255')!.attributes.delete(2);
     const meter = new SimDlmsMeter(clock, { referencing: 'LN', model: m });
     await clock.run(async () => {
       const knowledge = new MeterKnowledge();
-      const [register] = await read(clock, meter, knowledge, ['1.1.21.25.0.255']);
+      const [register, extended] = await read(clock, meter, knowledge, ['1.1.21.25.0.255', '0.0.96.1.10.255']);
       expect(register.classId).toBe(3);
       expect(register.error).toBeUndefined();
+      expect(extended.error?.code).toBe('ACCESS_DENIED');
       expect(knowledge.objectListRefused).toBe(true);
     });
   });

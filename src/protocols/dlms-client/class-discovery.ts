@@ -3,10 +3,10 @@
  * but a GET must name the class too. The class is guessed from the value groups (cosem/signal.ts); when a
  * guess that no good read has confirmed is answered with any data-access error (meters answer a wrong
  * class with read-write-denied, object-undefined, type-unmatched, object-class-inconsistent,
- * object-unavailable or other-reason, not only with object-undefined), the current association's
- * object_list is read (once per meter, block transfer), the true class taken, the read retried, and the
+ * object-unavailable or other-reason, not only with object-undefined), the other classes the OBIS code
+ * allows are tried (one short GET each), and only when none answers is the current association's
+ * object_list read (once per meter, block transfer), the true class taken, the read retried, and the
  * class remembered. Only then is OBJECT_UNDEFINED (not in the list) or the meter's own error reported.
- * A meter that refuses its object list gets the remaining guesses instead.
  */
 import { MeterError, toMeterError } from '../../core/errors';
 import type { SessionLog } from '../../core/logger';
@@ -36,24 +36,33 @@ export class ClassDiscovery {
   async read(obis: Uint8Array, attribute: number): Promise<Discovered> {
     const key = obisKey(obis);
     const candidates = classCandidates(obis);
-    const first = candidates[0];
+    // An object list already read for this meter answers at once.
+    const listed = this.known.objectList?.get(key);
+    if (this.known.objectList && listed === undefined) return { classId: candidates[0], answer: absent(obis) };
+    const first = listed ?? candidates[0];
     const answer = await this.lists.readSingle(slot(first, obis, attribute));
     if (answer.type === 'data') return this.confirmed(key, first, answer);
-    const fromList = await this.objectListClass(key);
-    if (fromList === 'absent') {
-      return { classId: first, answer: { type: 'error', error: new MeterError('OBJECT_UNDEFINED', `${formatObis(obis)} is not in the association's object list.`) } };
+    // Only the meter refusing the object as named says the class may be wrong; an answer that came but
+    // did not decode (trailing bytes, a wrong type) is that value's own error.
+    if (listed !== undefined || !isDataAccessRefusal(answer.error)) return { classId: first, answer };
+    // The other classes the OBIS code allows cost one short GET each; the object list can be kilobytes
+    // (seconds at 9600 baud), so it is read only when no plausible class answers.
+    for (const classId of candidates.slice(1)) {
+      const next = await this.lists.readSingle(slot(classId, obis, attribute));
+      if (next.type === 'data') {
+        this.log?.(3, `${formatObis(obis)} answered as class ${classId}, not ${first} as first guessed.`);
+        return this.confirmed(key, classId, next);
+      }
     }
+    const fromList = await this.objectListClass(key);
+    if (fromList === 'absent') return { classId: first, answer: absent(obis) };
     if (typeof fromList === 'number') {
-      if (fromList === first) return { classId: first, answer };
+      if (candidates.includes(fromList)) return { classId: fromList, answer };
       this.log?.(3, `${formatObis(obis)} is class ${fromList} (from the object list), not ${first} as guessed.`);
       const retried = await this.lists.readSingle(slot(fromList, obis, attribute));
       return retried.type === 'data' ? this.confirmed(key, fromList, retried) : { classId: fromList, answer: retried };
     }
-    // No object list to ask: the other plausible classes, the meter's first error if none answers.
-    for (const classId of candidates.slice(1)) {
-      const next = await this.lists.readSingle(slot(classId, obis, attribute));
-      if (next.type === 'data') return this.confirmed(key, classId, next);
-    }
+    // No object list to ask: the meter's own answer to the likeliest class.
     return { classId: first, answer };
   }
 
@@ -89,6 +98,15 @@ export class ClassDiscovery {
     }
     this.known.dirty = true;
   }
+}
+
+/** A Data-Access-Result from the meter (results.ts words every such error this way). */
+function isDataAccessRefusal(error: MeterError): boolean {
+  return /\bdata-access-result \d+/.test(error.message);
+}
+
+function absent(obis: Uint8Array): Answer {
+  return { type: 'error', error: new MeterError('OBJECT_UNDEFINED', `${formatObis(obis)} is not in the association's object list.`) };
 }
 
 export function slot(classId: number, obis: Uint8Array, attribute: number, listable = true): Slot {

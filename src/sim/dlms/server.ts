@@ -32,7 +32,7 @@ import {
   type HlsParty,
 } from '../../protocols/dlms/security';
 import { SimSecurityState, type SimSecurityOptions } from './security';
-import { u32 } from './model';
+import { u16, u32 } from './model';
 import { HdlcServer, type HdlcServerOptions } from '../../protocols/hdlc/server-session';
 import type { HdlcAddress } from '../../protocols/hdlc/address';
 import { WrapperServer } from '../../protocols/wrapper/server-session';
@@ -428,6 +428,8 @@ export class SimDlmsMeter {
     link = this.reacting(link);
     let stopTimer = (): void => undefined;
     if (inactivityTimeoutMs !== undefined) {
+      // The HDLC setup object tells clients the same timeout (inactivity_time_out, seconds).
+      this.model.findByObis('0.0.22.0.0.255')?.attributes.set(8, u16(Math.min(0xffff, Math.round(inactivityTimeoutMs / 1000))));
       const watched = withInactivity(link, this.clock, inactivityTimeoutMs, () => server.reset());
       link = watched.link;
       stopTimer = watched.cancel;
