@@ -41,7 +41,7 @@ export async function run(): Promise<BenchRow[]> {
     { name: 'Recorded client on the Gurux server (ln-hdlc-low): line time', value: theirMs / 1000, unit: 's', note: `${theirs.bytes} bytes at 9600 8N1 + ${theirs.trips} round trips × ${REACTION_MS} ms; reads the association view every session` },
     { name: '  round trips', value: theirs.trips, unit: '', note: 'one per client frame (SNRM, I, RR, DISC)' },
   ];
-  for (const [label, r] of [['first contact (two classes to find, object list read once)', first], ['later sessions (classes remembered)', later]] as const) {
+  for (const [label, r] of [['first contact (two classes a plain guess gets wrong, found without the object list)', first], ['later sessions (classes remembered)', later]] as const) {
     const ms = r.virtualMs + r.trips * REACTION_MS;
     rows.push(
       { name: `Ours, 8 attributes, ${label}: line time`, value: ms / 1000, unit: 's', note: `virtual ${(r.virtualMs / 1000).toFixed(2)} s (${r.bytes} bytes, wire ${(lineMs(r.bytes) / 1000).toFixed(2)} s) + ${r.trips} × ${REACTION_MS} ms; ${r.good}/8 good` },
