@@ -240,7 +240,8 @@ export class DeviceRunner implements LinkHolder {
         await driver.connect(s.ctx);
       }
       const result = await op(driver, s.ctx);
-      if (!keep) await this.endSession();
+      // A meter that drops idle connections before the next poll gets a DISC now rather than a DM then.
+      if (!keep || (driver.keepsSession && !(await driver.keepsSession(device.scan_rate_ms, s.ctx)))) await this.endSession();
       return result;
     } catch (e) {
       this.endSessionAbruptly(new MeterError('CANCELLED', 'The session was dropped after a failed exchange.'));

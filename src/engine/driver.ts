@@ -40,6 +40,11 @@ export interface DeviceDriver {
    */
   read(signals: DriverSignal[], ctx: DriverContext): Promise<Reading[]>;
   disconnect(ctx: DriverContext): Promise<void>;
+  /**
+   * Asked after a poll whose session the engine would keep for `idleMs`: false when the meter is known to
+   * drop it sooner (its HDLC inactivity timeout), so the engine ends it politely instead. Never throws.
+   */
+  keepsSession?(idleMs: number, ctx: DriverContext): Promise<boolean>;
   /** An interrupted read kept values to complete: re-establish and read again rather than give up at once. */
   readonly resumable?: boolean;
   /** Readings an interrupted read completed before the exchange failed for good: handed over once, kept good. */

@@ -10,10 +10,12 @@ import { LINE_300_7E1, LINE_9600_8N1 } from '../core/link';
 import { validateConfig } from '../config';
 import type { DeviceConfig } from '../config/types';
 import { createDriver } from './drivers';
+import { Engine } from './engine';
 import type { DriverContext, DriverSignal } from './driver';
 import { DlmsDriver } from './drivers/dlms';
 import { SimDlmsMeter } from '../sim/dlms/server';
 import { serverAddress } from '../protocols/hdlc/address';
+import { decodeFrame } from '../protocols/hdlc/frame';
 import { VirtualIecMeter } from '../sim/iec/virtual-meter';
 import { syntheticMeter } from '../sim/iec/profiles';
 
@@ -149,4 +151,42 @@ describe('line time through the drivers (issue 16)', () => {
     // The dropped connection is not taken for a list the meter cannot answer.
     expect(driver.note).toBeUndefined();
   });
+
+  for (const [timeoutS, kept] of [[60, true], [5, false]] as const) {
+    it(`polling every 10 s a meter whose HDLC setup says ${timeoutS} s: the association is ${kept ? 'kept' : 'ended after each poll, never dropped under us'}`, async () => {
+      const { device } = configured({ ...DLMS_DEVICE, scan_rate_ms: 10_000, retry_counter: 1 }, DLMS_SIGNALS);
+      const checked = validateConfig({ devices: [{ ...DLMS_DEVICE, scan_rate_ms: 10_000, retry_counter: 1 }], signals: DLMS_SIGNALS });
+      if (!checked.ok) throw new Error('config');
+      const clock = new VirtualClock();
+      const pair = createSerialPair(clock, { line: LINE_9600_8N1 });
+      const meter = new SimDlmsMeter(clock, { referencing: 'LN', reactionMs: 50 });
+      let dms = 0;
+      const onBeforeSend = (frame: Uint8Array) => {
+        if (decodeFrame(frame).type === 'DM') dms++;
+        return frame;
+      };
+      meter.serveHdlc(pair.meter, { address: ADDRESS, inactivityTimeoutMs: timeoutS * 1000, onBeforeSend }).done.catch(() => undefined);
+      const readings: string[] = [];
+      const engine = new Engine({
+        config: checked.config,
+        clock,
+        openLink: async () => pair.client,
+        createDriver,
+        onEvent: (e) => {
+          if (e.type === 'readings') readings.push(...e.readings.map((r) => r.quality));
+        },
+      });
+      expect(device.scan_rate_ms).toBe(10_000);
+      await clock.run(async () => {
+        engine.start();
+        await clock.sleep(35_000);
+        await engine.stop();
+      });
+      expect(readings).toHaveLength(4 * 3);
+      expect(readings.every((q) => q === 'good')).toBe(true);
+      expect(meter.counters.associations).toBe(kept ? 1 : 4);
+      // Ended politely (DISC) before the meter's timeout, never found dropped (DM).
+      expect(dms).toBe(0);
+    });
+  }
 });

@@ -198,6 +198,8 @@ export class DlmsDriver implements DeviceDriver {
   readonly linkKnowledge = { nrNeverAdvances: false, refusedProposal: false };
   private hdlc?: HdlcClient;
   private transport?: DlmsTransport;
+  /** The meter's HDLC inactivity timeout (ms, 0 = none), read once from its HDLC setup object; null when it cannot be read. */
+  private inactivityMs?: number | null;
   /** Reads done in the current session: from the second on, the meter may have dropped it meanwhile. */
   private pollsInSession = 0;
   private keptTransport?: KeptSessionTransport;
@@ -406,6 +408,32 @@ export class DlmsDriver implements DeviceDriver {
       const got = all.get(k++)!;
       return toReading(s, got.ts, got.result, p.attribute);
     });
+  }
+
+  /**
+   * Whether a session kept idle for `idleMs` is still open at the meter: its HDLC inactivity timeout, read
+   * once (one request, in the first kept session only) from the HDLC setup object 0.0.22.0.0.255 (class
+   * 23, attribute 8, seconds). Unknown (not readable, SN, wrapper) counts as "kept": a drop is then
+   * noticed by the DM and associated again.
+   */
+  async keepsSession(idleMs: number, ctx: DriverContext): Promise<boolean> {
+    if (!this.hdlc || !this.session) return true;
+    if (this.inactivityMs === undefined) {
+      this.inactivityMs = null;
+      if (this.profile.referencing === 'LN') {
+        try {
+          const [r] = await this.session.readValues([{ obis: parseObis('0.0.22.0.0.255').obis, attribute: 8, classId: 23 }]);
+          const d = r?.data;
+          if (!r?.error && d?.type === 'uint16') this.inactivityMs = d.value * 1000;
+        } catch (e) {
+          ctx.log(4, `${this.deviceAlias}: HDLC inactivity timeout not readable: ${toMeterError(e).message}`);
+          return false;
+        }
+        ctx.log(3, `${this.deviceAlias}: HDLC inactivity timeout ${this.inactivityMs === null ? 'unknown' : `${this.inactivityMs / 1000} s`}`);
+      }
+    }
+    const t = this.inactivityMs;
+    return t === null || t === 0 || idleMs < t;
   }
 
   /** Never fails for what happens at the release: the readings already returned stay good. */

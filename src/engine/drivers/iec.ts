@@ -84,7 +84,9 @@ export class IecDriver implements DeviceDriver {
    */
   async readProfile(ctx: DriverContext, address: string, fromMs: number, toMs: number): Promise<ProfileBlock[]> {
     ctx.onPhase?.('signing-on');
-    const session = await openProgrammingSession(ctx.link, ctx.clock, {
+    const watch = new LineWatch();
+    const t0 = ctx.clock.now();
+    const session = await openProgrammingSession(watch.wrap(ctx.link), ctx.clock, {
       ...iecOptionsFromConfig(this.device),
       ...(this.device.password ? { password: this.device.password } : {}),
       signal: ctx.signal,
@@ -94,7 +96,9 @@ export class IecDriver implements DeviceDriver {
       ctx.onPhase?.('reading');
       const zone = this.timeZone;
       const answer = await session.read('R5', `${address}(${formatIecTimestamp(utcToLocalMs(fromMs, zone))};${formatIecTimestamp(utcToLocalMs(toMs, zone))})`);
-      return parseLoadProfile(answer.dataSets, (a) => a === address).map((b) => profileToUtc(b, zone));
+      const blocks = parseLoadProfile(answer.dataSets, (a) => a === address).map((b) => profileToUtc(b, zone));
+      ctx.log(3, strategyLine(`${address} of ${answer.dataSets.length} data sets`, { turnarounds: 0, bytesOut: 0, bytesIn: 0, wireMs: 0 }, watch.snapshot(), ctx.clock.now() - t0, undefined));
+      return blocks;
     } finally {
       // The answer is complete and checked: a hang-up while closing is logged, not a failed read.
       await session.close().catch((e: unknown) => ctx.log(2, `closing after the profile read: ${toMeterError(e).message}`));
