@@ -1,3 +1,4 @@
+import { concatBytes } from '../core/bytes';
 import { MeterError } from '../core/errors';
 import { LINE_9600_8N1, type Link } from '../core/link';
 import { HdlcFrameExtractor } from '../protocols/hdlc/extractor';
@@ -147,7 +148,7 @@ export class ReplayPeer {
               await send({ type: 'RR', pf: true, nr: vr, dest: client, src: own });
               break;
             }
-            const info = concat(inbound);
+            const info = concatBytes(inbound);
             inbound = [];
             if (info.length < 3 || info[0] !== 0xe6 || info[1] !== 0xe6 || info[2] !== 0x00) {
               this.violations.push('I-frame without the LLC request header E6 E6 00');
@@ -156,7 +157,7 @@ export class ReplayPeer {
             this.stats.apdusIn++;
             const answer = await this.responder.answer(info.subarray(3), `hdlc:${client.value}`);
             if (!answer) break;
-            outbound = split(concat([LLC_RESPONSE, answer.apdu]), answer.segments);
+            outbound = split(concatBytes([LLC_RESPONSE, answer.apdu]), answer.segments);
             await sendNextSegment(client);
             break;
           }
@@ -239,16 +240,6 @@ function isServer(a: HdlcAddress, physical: number): boolean {
   return a.value >>> shift === 0 && (a.value & ((1 << shift) - 1)) === physical;
 }
 
-function concat(parts: Uint8Array[]): Uint8Array {
-  const n = parts.reduce((s, p) => s + p.length, 0);
-  const out = new Uint8Array(n);
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
-}
 
 /** Cut `bytes` the way the recorded server cut that answer; 128-byte pieces when it has no record. */
 function split(bytes: Uint8Array, sizes: number[]): { info: Uint8Array; last: boolean }[] {
