@@ -13,6 +13,7 @@ export default defineConfig({
     environment: 'node',
     testTimeout: 20000,
     pool: 'threads',
+    setupFiles: ['scripts/vitest-setup.ts'],
     env: { METERSCOPE_STATE_DIR: stateDir },
   },
 });

@@ -99,7 +99,7 @@ test('the app opens on Read with connecting a probe first and the demo beside it
   }
 });
 
-test('two clicks on Read in the same turn read and store the demo once (26, not 44); the summary outlives navigation', async ({ page }) => {
+test('two clicks on Read in the same turn read and store the demo once (27, not twice that); the summary outlives navigation', async ({ page }) => {
   test.setTimeout(180_000);
   await useDemo(page);
   const before = await storedCount(page);
@@ -108,15 +108,15 @@ test('two clicks on Read in the same turn read and store the demo once (26, not 
     b.click();
     b.click();
   });
-  await expect(page.locator('.read-message')).toContainText('Read 26 value(s)', { timeout: 150_000 });
-  await expect.poll(() => storedCount(page)).toBe(before + 26);
+  await expect(page.locator('.read-message')).toContainText('Read 27 value(s)', { timeout: 150_000 });
+  await expect.poll(() => storedCount(page)).toBe(before + 27);
   await page.waitForTimeout(1000);
-  expect(await storedCount(page)).toBe(before + 26);
+  expect(await storedCount(page)).toBe(before + 27);
 
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'History' }).click();
   await expect(page.getByRole('heading', { level: 1, name: 'History' })).toBeVisible();
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Read', exact: true }).click();
-  await expect(page.locator('.read-message')).toContainText('Read 26 value(s)');
+  await expect(page.locator('.read-message')).toContainText('Read 27 value(s)');
 });
 
 test('a reload keeps the loaded configuration, and a read cut off by it is reported as interrupted in History', async ({ page }) => {

@@ -22,6 +22,7 @@ async function seed(page: Page): Promise<void> {
 
 for (const width of [1280, 360]) {
   test(`every page fits and has content at ${width} px`, async ({ page }) => {
+    test.setTimeout(60_000);
     await page.setViewportSize({ width, height: width > 800 ? 800 : 740 });
     await seed(page);
     for (const p of PAGES) {

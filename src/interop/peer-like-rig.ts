@@ -7,7 +7,7 @@ import type { DriverContext, DriverSignal } from '../engine/driver';
 import { DlmsDriver, dlmsProfileFromConfig } from '../engine/drivers/dlms';
 import type { DlmsData } from '../protocols/dlms/axdr/types';
 import { serverAddress } from '../protocols/hdlc/address';
-import { SimDlmsMeter } from '../sim/dlms/server';
+import { SimDlmsMeter, type SimAssociationQuirks } from '../sim/dlms/server';
 import { peerRecording } from './fixtures';
 import { PEER_LIKE_CONFORMANCE, PEER_READ, createPeerLikeModel } from './peer-like-model';
 import { decodeRecordedSession } from './session-decode';
@@ -41,6 +41,8 @@ export async function readPeerLike(
     onBeforeSend?: (frame: Uint8Array) => Uint8Array | null;
     /** More obis_jobs to read after PEER_READ, as signals s8, s9, … */
     extra?: string[];
+    /** Association-level quirks of the simulated server (e.g. duplicateLastBlock, as recorded). */
+    quirks?: SimAssociationQuirks;
   } = {},
 ): Promise<PeerLikeSession[]> {
   const view = await recordedAssociationView();
@@ -81,7 +83,7 @@ export async function readPeerLike(
   const out: PeerLikeSession[] = [];
   for (let i = 0; i < sessions; i++) {
     const pair = wrapper ? createSerialPair(clock, { kind: 'stream', latencyMs: 0 }) : createSerialPair(clock, { line: LINE_9600_8N1 });
-    const meter = new SimDlmsMeter(clock, { referencing: 'LN', model, maxPdu: 512, conformance: PEER_LIKE_CONFORMANCE, hdlc: { answerFromAddressSize: 1 } });
+    const meter = new SimDlmsMeter(clock, { referencing: 'LN', model, maxPdu: 512, conformance: PEER_LIKE_CONFORMANCE, hdlc: { answerFromAddressSize: 1 }, ...(opts.quirks ? { quirks: opts.quirks } : {}) });
     const stop = new AbortController();
     if (wrapper) meter.serveWrapper(pair.meter, opts.onBeforeSend ? { onBeforeSend: opts.onBeforeSend } : {}, stop.signal);
     else meter.serveHdlc(pair.meter, { address: serverAddress({ logical: 0, physical: 1, size: 1 }), supported: { maxInfoTx: 128, maxInfoRx: 128, windowTx: 1, windowRx: 1 } }, stop.signal);

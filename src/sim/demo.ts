@@ -5,7 +5,7 @@ import { serverAddress, serverAddressFromSerial } from '../protocols/hdlc/addres
 import { createDemoDlmsModel } from './dlms/model';
 import { SimDlmsMeter } from './dlms/server';
 import { VirtualIecMeter } from './iec/virtual-meter';
-import { landisLikeModeC } from './iec/profiles';
+import { dsmr22P1, landisLikeModeC } from './iec/profiles';
 import type { ReactionSpec } from './reaction';
 
 /**
@@ -110,6 +110,22 @@ export function demoConfig(): unknown {
         use_time: 0,
         scan_rate_ms: 30000,
       },
+      {
+        name: 'Demo P1 port (DSMR 2.2)',
+        description: 'Built-in simulator: a real DSMR 2.2 telegram pushed every 10 s (mode D, 9600 7E1); gas as a one-entry profile',
+        device_alias: 'demo_p1',
+        protocol: 'IEC 62056-21',
+        device: 'DEMO-P1',
+        baudrate: 9600,
+        databits: 7,
+        parity: 'even',
+        stopbits: 1,
+        type: 'D',
+        serialnumber: '',
+        // Extension (time_zone): the telegram's times are Dutch local time.
+        time_zone: 'Europe/Amsterdam',
+        scan_rate_ms: 30000,
+      },
     ],
     signals: [
       dlms('demo_dlms', 'Active energy import (+A)', '1.0.1.8.0.255'),
@@ -152,6 +168,8 @@ export function demoConfig(): unknown {
       },
       { signal_name: 'Active energy import (+A)', device_alias: 'demo_epqs', signal_alias: 'energy_import', job_todo: '1.8.0', number_type: 'FLOAT' },
       { signal_name: 'Voltage L1', device_alias: 'demo_epqs', signal_alias: 'voltage_l1', job_todo: '32.7.0', number_type: 'FLOAT' },
+      // DSMR 2.2 gas: the value is on the line after the profile header, its time stamp is the reading's time.
+      { signal_name: 'Gas delivered', device_alias: 'demo_p1', signal_alias: 'gas', tag_job_todo: '0-1:24.3.0', number_type: 'DOUBLE' },
     ],
   };
 }
@@ -180,6 +198,13 @@ export function openDemoLink(port: string, clock: Clock): Link {
       ],
     });
     void meter.serve(pair.meter, clock).catch(() => undefined);
+    return pair.client;
+  }
+  if (name === 'DEMO-P1') {
+    // The P1 port pushes on its own from the moment it is connected; nothing is ever sent to it.
+    const profile = dsmr22P1();
+    const pair = createSerialPair(clock, { line: profile.modeD!.line });
+    void new VirtualIecMeter(profile).serve(pair.meter, clock).catch(() => undefined);
     return pair.client;
   }
   const pair = createSerialPair(clock, { line: LINE_9600_8N1 });

@@ -144,7 +144,7 @@ export interface EngineApi extends WorkspaceApi {
   readOnce(device_alias?: string): Promise<Reading[]>;
   /** Cancel reads in progress (polling stops too). */
   cancel(): Promise<void>;
-  /** The built-in demo configuration (a DLMS meter, an IEC 62056-21 meter and two Elgama profiles on port DEMO). */
+  /** The built-in demo configuration (a DLMS meter, an IEC 62056-21 meter, two Elgama profiles and a DSMR 2.2 P1 port, on DEMO ports). */
   demoConfig(): Promise<unknown>;
   /** DLMS: the association object list of a device. */
   readObjectList(device_alias: string): Promise<ObjectInfo[]>;

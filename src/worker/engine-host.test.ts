@@ -178,10 +178,10 @@ describe('EngineHost on the demo meters (virtual time)', () => {
     });
     expect((await host.loadConfig(demoConfig())).ok).toBe(true);
     const signals = (demoConfig() as { signals: unknown[] }).signals.length;
-    expect(signals).toBe(26);
+    expect(signals).toBe(27);
     const [a, b] = await vclock.run(() => Promise.all([host.readOnce(), host.readOnce()]));
     expect(a).toHaveLength(signals);
     expect(b).toEqual(a);
-    expect(committed).toHaveLength(26);
+    expect(committed).toHaveLength(27);
   });
 });

@@ -35,6 +35,10 @@ describe('the worker engine on the built-in demo meters (virtual time)', () => {
     expect(readings.length).toBe((demoConfig() as { signals: unknown[] }).signals.length);
     const voltage = readings.find((r) => r.device_alias === 'demo_dlms' && r.signal_alias === '1_0_32_7_0')!;
     expect(voltage.unit).toBe('V');
+    // DEMO-P1 (DSMR 2.2): the gas value from the line after the profile header, stamped with its own time
+    // (19:00 in Amsterdam), never the time stamp taken as the value.
+    const gas = readings.find((r) => r.device_alias === 'demo_p1' && r.signal_alias === 'gas')!;
+    expect(gas).toMatchObject({ value: 1.001, unit: 'm3', quality: 'good', ts: Date.UTC(2016, 10, 7, 18) });
     expect(committed.flat().length).toBe(readings.length);
     const firstValue = events.findIndex((e) => e.type === 'value');
     expect(firstValue).toBeGreaterThan(-1);

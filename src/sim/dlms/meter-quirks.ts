@@ -21,6 +21,21 @@ export interface SimAssociationQuirks {
   rlrq?: 'exception' | 'silence' | 'hang-up';
   /** The diagnostic a wrong password or secret is refused with. Default 13 (authentication-failure); many meters say 1 (no-reason-given). */
   authFailureDiagnostic?: number;
+  /**
+   * The last GET data block goes out twice in one APDU, the copy after a 00 byte, as the recorded Gurux
+   * server does (../shared/fixtures/dlms-peer/README.md). LN block transfer only.
+   */
+  duplicateLastBlock?: boolean;
+}
+
+/** The answer as a meter with `duplicateLastBlock` sends it: a last get-response-with-datablock, 00, the same again. */
+export function withDuplicatedLastBlock(answer: Uint8Array): Uint8Array {
+  // C4 02 invoke last-block(1): the only answer this meter repeats.
+  if (answer[0] !== 0xc4 || answer[1] !== 0x02 || answer[3] !== 0x01) return answer;
+  const out = new Uint8Array(2 * answer.length + 1);
+  out.set(answer);
+  out.set(answer, answer.length + 1);
+  return out;
 }
 
 /** Thrown by the meter's handler to make the serving loop drop the connection. */

@@ -350,6 +350,7 @@ export class SimDlmsMeter {
         now: () => this.clock.wallTime(),
         serverMaxPdu: this.opts.maxPdu ?? 1024,
         ...(this.opts.listFaults ? { listFaults: this.opts.listFaults } : {}),
+        ...(this.opts.quirks?.duplicateLastBlock ? { duplicateLastBlock: true } : {}),
         onReset: () => {
           this.associations.delete(client);
           throw new HangUp('list fault: connection reset');

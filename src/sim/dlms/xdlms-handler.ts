@@ -15,6 +15,7 @@ import { decodeDateTimeBytes } from '../../protocols/cosem/datetime';
 import { type SimObject, type SimModel, array, struct } from './model';
 import { type SimListFaults, applyListFaults, breakItem, itemOffset } from './list-faults';
 import { cosemClass } from '../../protocols/cosem/classes';
+import { withDuplicatedLastBlock } from './meter-quirks';
 
 /** Data-Access-Result codes the simulator answers with. */
 export const DAR = {
@@ -45,6 +46,8 @@ export interface XdlmsHandlerOptions {
   listFaults?: SimListFaults;
   /** Called when a list fault drops the connection: the server closes its links. */
   onReset?: () => void;
+  /** The last GET block is sent twice in one APDU (SimAssociationQuirks.duplicateLastBlock). */
+  duplicateLastBlock?: boolean;
   /** Called for ACTIONs on the association object (HLS) and other methods the model does not know. */
   onAction?: (obj: SimObject, method: number, parameters: DlmsData | undefined) => { result: number; returned?: DlmsData };
 }
@@ -78,8 +81,9 @@ export class XdlmsHandler {
       throw e;
     }
     this.breakAt = undefined;
-    const bytes = encodeApdu(this.respond(apdu));
-    return this.breakAt === undefined ? bytes : breakItem(bytes, this.breakAt);
+    const encoded = encodeApdu(this.respond(apdu));
+    const bytes = this.breakAt === undefined ? encoded : breakItem(encoded, this.breakAt);
+    return this.opts.duplicateLastBlock ? withDuplicatedLastBlock(bytes) : bytes;
   }
 
   /** Largest answer in one APDU: the client's limit, and never beyond what this meter announced. */

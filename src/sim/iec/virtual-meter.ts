@@ -38,6 +38,12 @@ export interface IecMeterFaults {
   trickleMs?: number;
   /** Instead of the data message (or push): bytes at full line speed for ever (STX + data, or '/' without LF). */
   flood?: 'block' | 'line';
+  /**
+   * Mode E: the meter sends the client's option select (`ACK 2 Z 2 CR LF`) back before it switches to
+   * HDLC, as the recorded Gurux server does (../shared/fixtures/dlms-peer/mode-e-handshake.txt). On a
+   * serial line the copy goes out at the sign-on rate, which the client has already left.
+   */
+  echoAck?: boolean;
 }
 
 export interface LoadProfileSpec {
@@ -324,6 +330,7 @@ export class VirtualIecMeter {
     if (this.profile.baudRates && !this.profile.baudRates.includes(baud)) return;
     if (sel.protocol === '2' && sel.mode === '2' && this.profile.supportedModes.includes('E')) {
       this.stats.modeE++;
+      if (this.faults.echoAck) await this.link.write(opt.bytes);
       await this.toLine({ baudRate: baud, dataBits: 8, parity: 'none', stopBits: 1 });
       if (this.profile.onModeE) {
         // Bytes already taken off the line after the option select (the client's first HDLC frame, when

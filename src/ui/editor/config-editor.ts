@@ -182,7 +182,7 @@ export class ConfigEditor extends LitElement {
     try {
       const demo = await getEngine().demoConfig();
       const r = await this.openText(JSON.stringify(demo), 'demo');
-      if (r.status === 'done' && r.opened) this.message = 'Opened the built-in demo: four simulated meters on DEMO ports. Use "Load and read", or Read on one meter.';
+      if (r.status === 'done' && r.opened) this.message = 'Opened the built-in demo: five simulated meters on DEMO ports. Use "Load and read", or Read on one meter.';
     } catch (e) {
       this.message = `The demo could not be loaded: ${errorText(e)}`;
     }
@@ -317,6 +317,7 @@ export class ConfigEditor extends LitElement {
         <option value="DEMO-IEC"></option>
         <option value="DEMO-GAMA"></option>
         <option value="DEMO-EPQS"></option>
+        <option value="DEMO-P1"></option>
         <option value="PORT1"></option>
       </datalist>
       <div class="toolbar">
