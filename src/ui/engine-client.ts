@@ -111,7 +111,7 @@ class EngineMonitor extends EventTarget {
   /** Load a configuration into the engine and remember it, so pages can append signals to it. */
   async loadConfiguration(name: string, raw: string): Promise<LoadResult> {
     // Remembered by the worker, so a reload finds it loaded again.
-    const result = await getEngine().loadConfig(JSON.parse(raw), { name, text: raw });
+    const result = await getEngine().loadConfigText(name, raw);
     if (result.ok) {
       this.loaded = { name, raw };
       this.restored = false;

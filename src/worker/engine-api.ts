@@ -119,6 +119,8 @@ export interface EngineApi extends WorkspaceApi {
    * is refused: the errors come back and the previous state is kept.
    */
   loadConfig(raw: unknown, remember?: { name: string; text: string }): Promise<LoadResult>;
+  /** `loadConfig` of a configuration's JSON text, parsed in the worker and remembered under `name`. */
+  loadConfigText(name: string, text: string): Promise<LoadResult>;
   /**
    * After a reload: the configuration loaded last (remembered by `loadConfig(raw, remember)`), loaded
    * again if this worker has none yet. Undefined when nothing was remembered.

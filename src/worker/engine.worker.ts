@@ -74,6 +74,10 @@ const api: EngineApi = typedErrors({
   async exportConfig(raw, options) {
     return exportConfigText(raw, options);
   },
+  async loadConfigText(name, text) {
+    // Parsed here, not on the page: a large site's JSON would block the page's thread.
+    return api.loadConfig(JSON.parse(text) as unknown, { name, text });
+  },
   async loadConfig(raw, remember) {
     const result = await host.loadConfig(raw);
     if (result.ok) {
