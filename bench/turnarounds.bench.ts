@@ -4,6 +4,7 @@
  * Per scenario: bytes, frames, DLMS round trips, meter turnarounds, line time, and the floor
  * = wire time + (fewest turnarounds the protocol needs for that data) × reaction.
  */
+import { decorateLink } from '../src/core/decorate-link';
 import { VirtualClock } from '../src/core/virtual-clock';
 import { createSerialPair } from '../src/core/memory-link';
 import { LINE_300_7E1, LINE_9600_8N1, charTimeMs, type Link } from '../src/core/link';
@@ -45,32 +46,15 @@ class LineWatch {
   private lastSide: 'client' | 'meter' | undefined;
 
   wrap(link: Link, side: 'client' | 'meter'): Link {
-    const w = this;
-    return {
-      get kind() {
-        return link.kind;
-      },
-      get line() {
-        return link.line;
-      },
-      get onLost() {
-        return link.onLost;
-      },
-      set onLost(fn) {
-        link.onLost = fn;
-      },
-      async write(bytes: Uint8Array) {
-        if (side === 'meter' && w.lastSide === 'client') w.turnarounds++;
-        w.lastSide = side;
-        w.bytes += bytes.length;
-        w.wireMs += bytes.length * charTimeMs(link.line);
+    return decorateLink(link, {
+      write: async (bytes) => {
+        if (side === 'meter' && this.lastSide === 'client') this.turnarounds++;
+        this.lastSide = side;
+        this.bytes += bytes.length;
+        this.wireMs += bytes.length * charTimeMs(link.line);
         await link.write(bytes);
       },
-      read: (ms) => link.read(ms),
-      setLine: (s) => link.setLine(s),
-      discardInput: () => link.discardInput(),
-      close: () => link.close(),
-    };
+    });
   }
 }
 

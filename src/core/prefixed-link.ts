@@ -1,3 +1,4 @@
+import { decorateLink } from './decorate-link';
 import type { Link } from './link';
 
 /**
@@ -8,12 +9,7 @@ import type { Link } from './link';
 export function prefixedLink(link: Link, prefix: Uint8Array): Link {
   if (prefix.length === 0) return link;
   let pending: Uint8Array | undefined = prefix;
-  return {
-    kind: link.kind,
-    get line() {
-      return link.line;
-    },
-    write: (bytes) => link.write(bytes),
+  return decorateLink(link, {
     async read(maxWaitMs) {
       if (pending) {
         const out = pending;
@@ -22,17 +18,9 @@ export function prefixedLink(link: Link, prefix: Uint8Array): Link {
       }
       return link.read(maxWaitMs);
     },
-    setLine: (s) => link.setLine(s),
     discardInput() {
       pending = undefined;
       link.discardInput();
     },
-    close: () => link.close(),
-    get onLost() {
-      return link.onLost;
-    },
-    set onLost(fn) {
-      link.onLost = fn;
-    },
-  };
+  });
 }

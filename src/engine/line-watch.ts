@@ -1,3 +1,4 @@
+import { decorateLink } from '../core/decorate-link';
 import { charTimeMs, type Link } from '../core/link';
 
 /** What a read cost on the line, from the client's end. */
@@ -23,26 +24,14 @@ export class LineWatch {
   wrap(link: Link): Link {
     const t = this.tally;
     const watch = this.state;
-    return {
-      get kind() {
-        return link.kind;
-      },
-      get line() {
-        return link.line;
-      },
-      get onLost() {
-        return link.onLost;
-      },
-      set onLost(fn) {
-        link.onLost = fn;
-      },
-      async write(bytes: Uint8Array) {
+    return decorateLink(link, {
+      async write(bytes) {
         t.bytesOut += bytes.length;
         if (link.kind === 'serial') t.wireMs += bytes.length * charTimeMs(link.line);
         watch.waiting = true;
         await link.write(bytes);
       },
-      async read(maxWaitMs: number) {
+      async read(maxWaitMs) {
         const got = await link.read(maxWaitMs);
         if (got.length > 0) {
           t.bytesIn += got.length;
@@ -52,10 +41,7 @@ export class LineWatch {
         }
         return got;
       },
-      setLine: (s) => link.setLine(s),
-      discardInput: () => link.discardInput(),
-      close: () => link.close(),
-    };
+    });
   }
 
   snapshot(): LineTally {

@@ -86,13 +86,8 @@ export class ReplayPeer {
     };
 
     for (;;) {
-      let chunk: Uint8Array;
-      try {
-        chunk = await link.read(IDLE_MS);
-      } catch (e) {
-        if (e instanceof MeterError && (e.code === 'PORT_LOST' || e.code === 'CANCELLED')) return;
-        throw e;
-      }
+      const chunk = await readUnlessGone(link);
+      if (!chunk) return;
       for (const raw of extractor.push(chunk)) {
         let f: HdlcFrame;
         try {
@@ -172,13 +167,8 @@ export class ReplayPeer {
   async serveWrapper(link: Link): Promise<void> {
     const extractor = new WrapperExtractor();
     for (;;) {
-      let chunk: Uint8Array;
-      try {
-        chunk = await link.read(IDLE_MS);
-      } catch (e) {
-        if (e instanceof MeterError && (e.code === 'PORT_LOST' || e.code === 'CANCELLED')) return;
-        throw e;
-      }
+      const chunk = await readUnlessGone(link);
+      if (!chunk) return;
       for (const frame of extractor.push(chunk)) {
         this.stats.framesIn++;
         this.stats.apdusIn++;
@@ -240,6 +230,16 @@ function isServer(a: HdlcAddress, physical: number): boolean {
   return a.value >>> shift === 0 && (a.value & ((1 << shift) - 1)) === physical;
 }
 
+
+/** The next bytes from the client; undefined once the link is lost or closed (serving ends then). */
+async function readUnlessGone(link: Link): Promise<Uint8Array | undefined> {
+  try {
+    return await link.read(IDLE_MS);
+  } catch (e) {
+    if (e instanceof MeterError && (e.code === 'PORT_LOST' || e.code === 'CANCELLED')) return undefined;
+    throw e;
+  }
+}
 
 /** Cut `bytes` the way the recorded server cut that answer; 128-byte pieces when it has no record. */
 function split(bytes: Uint8Array, sizes: number[]): { info: Uint8Array; last: boolean }[] {

@@ -1,5 +1,6 @@
 import type { Clock } from '../core/clock';
-import type { LineSettings, Link } from '../core/link';
+import { decorateLink } from '../core/decorate-link';
+import type { Link } from '../core/link';
 import { seeded } from '../soak/rng';
 
 /**
@@ -29,25 +30,13 @@ export function reactionDelays(spec: ReactionSpec): () => number {
 export function withReaction(link: Link, clock: Clock, spec: ReactionSpec): Link {
   const next = reactionDelays(spec);
   let heard = false;
-  return {
-    get kind() {
-      return link.kind;
-    },
-    get line(): LineSettings {
-      return link.line;
-    },
-    get onLost() {
-      return link.onLost;
-    },
-    set onLost(fn: ((reason: string) => void) | undefined) {
-      link.onLost = fn;
-    },
-    async read(maxWaitMs: number): Promise<Uint8Array> {
+  return decorateLink(link, {
+    async read(maxWaitMs) {
       const got = await link.read(maxWaitMs);
       if (got.length > 0) heard = true;
       return got;
     },
-    async write(bytes: Uint8Array): Promise<void> {
+    async write(bytes) {
       if (heard) {
         heard = false;
         const ms = next();
@@ -55,10 +44,7 @@ export function withReaction(link: Link, clock: Clock, spec: ReactionSpec): Link
       }
       await link.write(bytes);
     },
-    setLine: (settings) => link.setLine(settings),
-    discardInput: () => link.discardInput(),
-    close: () => link.close(),
-  };
+  });
 }
 
 /**
@@ -71,28 +57,12 @@ export function withInactivity(link: Link, clock: Clock, timeoutMs: number, drop
     cancelTimer();
     cancelTimer = clock.schedule(timeoutMs, drop);
   };
-  const watched: Link = {
-    get kind() {
-      return link.kind;
-    },
-    get line(): LineSettings {
-      return link.line;
-    },
-    get onLost() {
-      return link.onLost;
-    },
-    set onLost(fn: ((reason: string) => void) | undefined) {
-      link.onLost = fn;
-    },
-    async read(maxWaitMs: number): Promise<Uint8Array> {
+  const watched = decorateLink(link, {
+    async read(maxWaitMs) {
       const got = await link.read(maxWaitMs);
       if (got.length > 0) arm();
       return got;
     },
-    write: (bytes) => link.write(bytes),
-    setLine: (settings) => link.setLine(settings),
-    discardInput: () => link.discardInput(),
-    close: () => link.close(),
-  };
+  });
   return { link: watched, cancel: () => cancelTimer() };
 }

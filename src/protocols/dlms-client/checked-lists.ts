@@ -41,7 +41,8 @@ export interface Slot {
 export type Outcome = { type: 'data'; value: DlmsData } | { type: 'error'; result: number };
 
 /** A checked answer: a plausible value, or a typed error. */
-export type Answer = { type: 'data'; value: DlmsData } | { type: 'error'; error: MeterError };
+/** A checked answer. `dataAccessResult` is set when the meter itself refused the attribute as named. */
+export type Answer = { type: 'data'; value: DlmsData } | { type: 'error'; error: MeterError; dataAccessResult?: number };
 
 export interface ListOps {
   list(slots: Slot[]): Promise<Outcome[]>;
@@ -203,7 +204,7 @@ function isSizeFailure(e: MeterError): boolean {
 
 /** Turn what the meter said into a checked answer: a data-access error typed, an implausible value refused. */
 export function check(slot: Slot, outcome: Outcome): Answer {
-  if (outcome.type === 'error') return { type: 'error', error: dataAccessErrorToMeterError(outcome.result) };
+  if (outcome.type === 'error') return { type: 'error', error: dataAccessErrorToMeterError(outcome.result), dataAccessResult: outcome.result };
   const why = implausibility(slot.classId, slot.obis, slot.attribute, outcome.value);
   if (why !== undefined) return { type: 'error', error: new MeterError('TYPE_MISMATCH', `${slot.key}: ${why}.`) };
   return { type: 'data', value: outcome.value };

@@ -44,7 +44,7 @@ export class ClassDiscovery {
     if (answer.type === 'data') return this.confirmed(key, first, answer);
     // Only the meter refusing the object as named says the class may be wrong; an answer that came but
     // did not decode (trailing bytes, a wrong type) is that value's own error.
-    if (listed !== undefined || !isDataAccessRefusal(answer.error)) return { classId: first, answer };
+    if (listed !== undefined || answer.dataAccessResult === undefined) return { classId: first, answer };
     // The other classes the OBIS code allows cost one short GET each; the object list can be kilobytes
     // (seconds at 9600 baud), so it is read only when no plausible class answers.
     for (const classId of candidates.slice(1)) {
@@ -98,11 +98,6 @@ export class ClassDiscovery {
     }
     this.known.dirty = true;
   }
-}
-
-/** A Data-Access-Result from the meter (results.ts words every such error this way). */
-function isDataAccessRefusal(error: MeterError): boolean {
-  return /\bdata-access-result \d+/.test(error.message);
 }
 
 function absent(obis: Uint8Array): Answer {
