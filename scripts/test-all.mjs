@@ -30,6 +30,9 @@ function readJson(path) {
 if (run('typecheck', 'npx', ['tsc', '--noEmit', '-p', 'tsconfig.json'])) passed++;
 else failed++;
 
+// 2. Unit, property and virtual-time session tests. The MQTT tests need Debian's mosquitto: installed here
+// when missing (as root), so they never skip; without it they fail with a message saying how to install it.
+run('mosquitto', 'bash', ['scripts/ensure-mosquitto.sh']);
 // 2. Unit, property and virtual-time session tests.
 rmSync('.vitest-results.json', { force: true });
 const unitOk = run('unit', 'npx', ['vitest', 'run', '--reporter=default', '--reporter=json', '--outputFile=.vitest-results.json']);
