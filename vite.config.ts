@@ -43,8 +43,10 @@ export default defineConfig({
       },
       workbox: {
         // Includes the emitted worker chunks (assets/*.js), so the engine works offline too.
-        globPatterns: ['**/*.{js,css,html,png,svg,webmanifest}'],
+        globPatterns: ['**/*.{js,css,html,png,svg,webmanifest,txt}'],
         navigateFallback: 'index.html',
+        // Files a crawler or the browser asks for by name must come as themselves, never as the app's HTML.
+        navigateFallbackDenylist: [/\.(?:txt|json|js|webmanifest|png|svg)$/],
         cleanupOutdatedCaches: true,
       },
     }),

@@ -70,13 +70,28 @@ interface Outcome {
 
 type DlmsScenario = { registers: boolean; profileDays: number; modeE: boolean };
 
-async function dlmsRead(s: DlmsScenario, reactionMs: number, proposal: Partial<HdlcParameters>, knowledge = new MeterKnowledge()): Promise<Outcome> {
+/** What a meter allows: its largest HDLC frames and window, and the PDU its AARE grants. */
+interface MeterLimits {
+  hdlc: HdlcParameters;
+  pdu: number;
+}
+const BENCH_METER: MeterLimits = { hdlc: METER_HDLC, pdu: METER_PDU };
+/** The largest IEC 62056-46 and the xDLMS AARE allow: 2030-byte information fields, window 7, PDU 65535. */
+const LARGEST_METER: MeterLimits = { hdlc: { maxInfoTx: 2030, maxInfoRx: 2030, windowTx: 7, windowRx: 7 }, pdu: 0xffff };
+
+async function dlmsRead(
+  s: DlmsScenario,
+  reactionMs: number,
+  proposal: Partial<HdlcParameters>,
+  knowledge = new MeterKnowledge(),
+  limits: MeterLimits = BENCH_METER,
+): Promise<Outcome> {
   const epoch = Date.UTC(2026, 0, 1);
   const clock = new VirtualClock(epoch + 40 * DAY);
   const pair = createSerialPair(clock, { line: s.modeE ? LINE_300_7E1 : LINE_9600_8N1 });
   const watch = new LineWatch();
   const address = serverAddress({ logical: 1, physical: 17, size: 2 });
-  const dlms = new SimDlmsMeter(clock, { referencing: 'LN', model: createDemoDlmsModel({ epochMs: epoch }), maxPdu: METER_PDU, reactionMs });
+  const dlms = new SimDlmsMeter(clock, { referencing: 'LN', model: createDemoDlmsModel({ epochMs: epoch }), maxPdu: limits.pdu, reactionMs });
   const meterEnd = watch.wrap(pair.meter, 'meter');
   const ac = new AbortController();
   if (s.modeE) {
@@ -85,12 +100,12 @@ async function dlmsRead(s: DlmsScenario, reactionMs: number, proposal: Partial<H
       address: undefined,
       reactionMs,
       onModeE: async (link: Link, _c: Clock, signal?: AbortSignal) => {
-        await dlms.serveHdlc(link, { address, supported: METER_HDLC }, signal).done;
+        await dlms.serveHdlc(link, { address, supported: limits.hdlc }, signal).done;
       },
     });
     void iec.serve(meterEnd, clock, ac.signal).catch(() => undefined);
   } else {
-    dlms.serveHdlc(meterEnd, { address, supported: METER_HDLC }, ac.signal).done.catch(() => undefined);
+    dlms.serveHdlc(meterEnd, { address, supported: limits.hdlc }, ac.signal).done.catch(() => undefined);
   }
   const clientEnd = watch.wrap(pair.client, 'client');
   const transport = new HdlcClient(clientEnd, clock, { server: address, client: 0x10, proposal });
@@ -99,6 +114,8 @@ async function dlmsRead(s: DlmsScenario, reactionMs: number, proposal: Partial<H
   await clock.run(async () => {
     if (s.modeE) await signOnModeE(clientEnd, clock, { maxBaud: 9600 });
     await session.connect();
+    // As the driver does: the logical device name check rides in the first read's list.
+    session.deferIdentityCheck();
     if (s.registers) {
       const values = await session.readValues(REGISTERS.map((c) => ({ obis: parseObis(c).obis, attribute: 2 })));
       if (values.some((v) => v.error)) throw new Error('a register failed');
@@ -115,7 +132,7 @@ async function dlmsRead(s: DlmsScenario, reactionMs: number, proposal: Partial<H
   // identification in mode E); one per data request,
   // or per answer chunk when the data is larger than what one turnaround can carry (the granted PDU, or
   // a full window of the meter's largest frames if smaller).
-  const chunk = Math.min(METER_PDU, METER_HDLC.maxInfoTx * METER_HDLC.windowTx);
+  const chunk = Math.min(limits.pdu, limits.hdlc.maxInfoTx * limits.hdlc.windowTx);
   const requests = (s.registers ? 1 : 0) + (s.profileDays > 0 ? 1 : 0);
   const meterBytes = pair.meter.stats.bytesOut;
   const floorTurnarounds = 3 + (s.modeE ? 1 : 0) + Math.max(requests, Math.ceil(meterBytes / chunk));
@@ -145,15 +162,19 @@ async function iecReadout(reactionMs: number): Promise<Outcome> {
   return { lineMs: clock.now() - t0, bytes: watch.bytes, wireMs: watch.wireMs, turnarounds: watch.turnarounds, floorTurnarounds: 2, frames: 4, roundTrips: 2 };
 }
 
-/** IEC 62056-21 makes the client wait at least 200 ms after the identification before its option select. */
+/**
+ * IEC 62056-21 makes the client wait at least 200 ms after the identification before its option select:
+ * the protocol needs it, so the floor of an IEC sign-on (mode C readout, mode E) counts it.
+ */
 const IEC_OPTION_WAIT_MS = 200;
 
 function rows(label: string, reactionMs: number, o: Outcome, iecSignOn = false): BenchRow[] {
-  const floor = o.wireMs + o.floorTurnarounds * reactionMs;
-  const withWait = iecSignOn ? `; ${(o.lineMs / (floor + IEC_OPTION_WAIT_MS)).toFixed(3)} × also counting the ${IEC_OPTION_WAIT_MS} ms the standard makes the client wait before the option select` : '';
+  const wait = iecSignOn ? IEC_OPTION_WAIT_MS : 0;
+  const floor = o.wireMs + o.floorTurnarounds * reactionMs + wait;
+  const waitNote = iecSignOn ? ` + the ${IEC_OPTION_WAIT_MS} ms IEC 62056-21 makes the client wait before its option select` : '';
   return [
     { name: `${label}, ${reactionMs} ms reaction: line time`, value: o.lineMs / 1000, unit: 's', note: `${o.bytes} bytes, ${o.frames} frames, ${o.roundTrips} round trips, ${o.turnarounds} meter turnarounds` },
-    { name: `  ratio to turnaround floor`, value: o.lineMs / floor, unit: 'x', note: `floor ${(floor / 1000).toFixed(2)} s = wire ${(o.wireMs / 1000).toFixed(2)} s + ${o.floorTurnarounds} turnarounds × ${reactionMs} ms; goal ≤ 1.10${withWait}` },
+    { name: `  ratio to turnaround floor`, value: o.lineMs / floor, unit: 'x', note: `floor ${(floor / 1000).toFixed(2)} s = wire ${(o.wireMs / 1000).toFixed(2)} s + ${o.floorTurnarounds} turnarounds × ${reactionMs} ms${waitNote}; goal ≤ 1.10` },
   ];
 }
 
@@ -194,6 +215,18 @@ export async function run(): Promise<BenchRow[]> {
     value: small.lineMs / big.lineMs,
     unit: 'x',
     note: `issue goal ≥ 3; at 9600 baud the wire alone (${(big.wireMs / 1000).toFixed(1)} s) caps it at ${(small.lineMs / big.wireMs).toFixed(2)}`,
+  });
+  // The most any meter may allow: fewer DLMS blocks and HDLC acknowledgements, the same profile bytes.
+  const largest = await dlmsRead(SCENARIOS[2][1], 150, LARGEST_METER.hdlc, new MeterKnowledge(), LARGEST_METER);
+  out.push(...rows('DLMS 31 days profile (9600, HDLC 2030 B / window 7, PDU 65535)', 150, largest));
+  const bytesOnly = small.lineMs / largest.wireMs;
+  out.push({
+    name: '31 days at 150 ms: 2030 B / window 7 / PDU 65535 speed-up over 128 B / window 1',
+    value: small.lineMs / largest.lineMs,
+    unit: 'x',
+    note:
+      `3 × is out of reach at 9600 baud: even with no turnaround at all the ${largest.bytes} bytes take ${(largest.wireMs / 1000).toFixed(1)} s ` +
+      `on the wire, a cap of ${bytesOnly.toFixed(2)} × over ${(small.lineMs / 1000).toFixed(1)} s (${(small.wireMs / 1000).toFixed(1)} s of it the small frames' own bytes)`,
   });
   return out;
 }

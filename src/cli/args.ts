@@ -4,6 +4,8 @@
  * Pure: no process access, so every flag is tested without spawning anything.
  */
 import type { LogLevel } from '../core/logger';
+import { MQTT_USAGE, MqttArgError, finishMqttFlags, parseMqttFlag, type MqttCommandOptions, type MqttFlags } from './mqtt-args';
+import type { Shard } from './shard';
 
 export const OUTPUT_FORMATS = ['jsonl', 'csv', 'table'] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
@@ -18,6 +20,10 @@ export interface ReadCommand {
   format: OutputFormat;
   /** Port name -> system path. */
   map: Map<string, string>;
+  /** --mqtt and its options (issue 22). */
+  mqtt?: MqttCommandOptions;
+  /** --shard I/N: only this share of the devices. */
+  shard?: Shard;
 }
 
 export interface SimCommand {
@@ -79,7 +85,7 @@ export function parseArgs(argv: readonly string[]): ParseResult {
   try {
     return { ok: true, value: argv[0] === 'sim' ? parseSim(argv.slice(1)) : parseRead(argv) };
   } catch (e) {
-    if (e instanceof UsageError) return { ok: false, error: e.message };
+    if (e instanceof UsageError || e instanceof MqttArgError) return { ok: false, error: e.message };
     throw e;
   }
 }
@@ -91,6 +97,8 @@ function parseRead(argv: readonly string[]): CliCommand {
   let port: string | undefined;
   let once = false;
   let format: OutputFormat = 'jsonl';
+  let formatGiven = false;
+  const mqttFlags: MqttFlags = {};
   const map = new Map<string, string>();
   for (let arg = cur.next(); arg !== undefined; arg = cur.next()) {
     if (!arg.startsWith('-') || arg === '-') {
@@ -130,6 +138,7 @@ function parseRead(argv: readonly string[]): CliCommand {
         const f = cur.value(name, inline);
         if (!(OUTPUT_FORMATS as readonly string[]).includes(f)) throw new UsageError(`--format: "${f}" is not one of ${OUTPUT_FORMATS.join(', ')}`);
         format = f as OutputFormat;
+        formatGiven = true;
         break;
       }
       case '--map': {
@@ -142,12 +151,14 @@ function parseRead(argv: readonly string[]): CliCommand {
         break;
       }
       default:
+        if (parseMqttFlag(name, inline, () => cur.value(name, inline), mqttFlags)) break;
         throw new UsageError(`unknown option ${name}`);
     }
   }
   if (config === undefined) throw new UsageError('a configuration is required: -c config.json');
   const out: ReadCommand = { command: 'read', config, debug, once, format, map };
   if (port !== undefined) out.port = port;
+  Object.assign(out, finishMqttFlags(mqttFlags, formatGiven));
   return out;
 }
 
@@ -169,7 +180,7 @@ function parseSim(argv: readonly string[]): CliCommand {
         break;
       case '--base-port':
         basePort = parsePort(name, cur.value(name, inline));
-        if (basePort + 4 > 65535) throw new UsageError(`--base-port: ${basePort} leaves no room for the four simulator ports`);
+        if (basePort + 5 > 65535) throw new UsageError(`--base-port: ${basePort} leaves no room for the five simulator ports`);
         break;
       case '-d':
       case '--debug':
@@ -203,10 +214,13 @@ Options:
   -h, --help            this text
   -V, --version         version
 
+${MQTT_USAGE}
 sim: serve the simulated meters on TCP (see docs/cli.md): DLMS wrapper on the base port,
-DLMS HDLC on base+2, IEC 62056-21 on base+3, IEC mode E then HDLC on base+4.
-  --base-port N         1..65531 (default 4059)    --host ADDR   (default 127.0.0.1)
+DLMS HDLC on base+2, IEC 62056-21 on base+3, IEC mode E then HDLC on base+4,
+DLMS/COSEM push (HAN, ciphered: examples/han-push.json) on base+5.
+  --base-port N         1..65530 (default 4059)    --host ADDR   (default 127.0.0.1)
 Every number is checked against its range; anything else is refused with exit code 2.
 
-Exit codes: 0 every reading good, 1 some readings failed, 2 invalid configuration or arguments.
+Exit codes: 0 every reading good, 1 some readings failed, 2 invalid configuration or arguments,
+3 the MQTT broker refused the credentials or TLS failed, 4 (--once) readings spooled, not published.
 `;

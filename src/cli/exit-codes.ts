@@ -5,3 +5,7 @@
 export const EXIT_OK = 0;
 export const EXIT_READ_FAILED = 1;
 export const EXIT_USAGE = 2;
+/** --mqtt: the broker refused the credentials or the client, or TLS failed; retrying cannot help. */
+export const EXIT_BROKER_REFUSED = 3;
+/** --mqtt --once: read and spooled, but the broker was not reached; the next run publishes them. */
+export const EXIT_NOT_PUBLISHED = 4;

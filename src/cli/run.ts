@@ -13,9 +13,12 @@ import type { Reading } from '../core/reading';
 import { realClock } from '../core/real-clock';
 import { Engine, portTag, type DeviceDriver } from '../engine';
 import { createNodeOpenLink, looksLikePortName } from '../transports/node/open-device-link';
+import type { InvocationCounterStore } from '../protocols/dlms-client/invocation-counter';
 import type { ReadCommand } from './args';
-import { createDriver } from './drivers';
+import { counterStore, createDriver } from './drivers';
 import { createFormatter } from './format';
+import type { MqttRun } from './mqtt-run';
+import { selectShard } from './shard';
 import { stderrTraceSink } from './trace';
 
 import { EXIT_OK, EXIT_READ_FAILED, EXIT_USAGE } from './exit-codes';
@@ -35,6 +38,12 @@ export interface ReadDeps {
   /** Defaults: the Node transports (TCP, serialport) and the protocol drivers. */
   openLink?: (device: DeviceConfig) => Promise<Link>;
   createDriver?: (device: DeviceConfig) => DeviceDriver;
+  /** Environment for --mqtt credentials and the state directory (default process.env). */
+  env?: Record<string, string | undefined>;
+  /** --mqtt reconnection back-off (tests shorten it). */
+  mqttReconnectMs?: { min: number; max: number };
+  /** Where PUSH devices keep their last invocation counter; default the state directory's file. */
+  pushCounterStore?: InvocationCounterStore;
 }
 
 /** Loads and validates; on failure prints every error with its path and returns undefined. */
@@ -105,6 +114,10 @@ export async function runRead(cmd: ReadCommand, io: CliIo, deps: ReadDeps): Prom
       return EXIT_USAGE;
     }
   }
+  if (cmd.shard) {
+    config = selectShard(config, cmd.shard);
+    io.stderr(`meterscope: shard ${cmd.shard.index}/${cmd.shard.count}: ${config.devices.length} of ${loaded.devices.length} device(s)\n`);
+  }
   if (!deps.openLink) {
     const unmapped = unmappedPorts(config, cmd.map);
     if (unmapped.length > 0) {
@@ -123,13 +136,28 @@ export async function runRead(cmd: ReadCommand, io: CliIo, deps: ReadDeps): Prom
     });
   }
 
+  // --mqtt: the engine commits into the MQTT spool first; loaded only when asked for.
+  let mqtt: MqttRun | undefined;
+  if (cmd.mqtt) {
+    const { MqttRun } = await import('./mqtt-run');
+    const started = await MqttRun.start(cmd, config, {
+      env: deps.env ?? process.env,
+      logger,
+      stderr: io.stderr,
+      ...(deps.mqttReconnectMs ? { reconnectMinMs: deps.mqttReconnectMs.min, reconnectMaxMs: deps.mqttReconnectMs.max } : {}),
+    });
+    if (typeof started === 'number') return started;
+    mqtt = started;
+  }
+  const printing = !mqtt || mqtt.print;
+
   const formatter = createFormatter(cmd.format, {
     deviceAliases: config.devices.map((d) => d.device_alias),
     signalAliases: config.signals.map((s) => s.signal_alias),
   });
   let headerDone = false;
   const print = (readings: readonly Reading[]) => {
-    if (readings.length === 0) return;
+    if (readings.length === 0 || !printing) return;
     if (!headerDone) {
       headerDone = true;
       io.stdout(formatter.header());
@@ -143,7 +171,11 @@ export async function runRead(cmd: ReadCommand, io: CliIo, deps: ReadDeps): Prom
     logger,
     openLink: deps.openLink ?? createNodeOpenLink({ portMap: cmd.map, log: (port) => logger.forPort(port) }),
     createDriver: deps.createDriver ?? createDriver,
+    // A PUSH device (issue 14) prints each push as it comes, through the 'readings' events below.
+    pushCounterStore: deps.pushCounterStore ?? counterStore,
+    ...(mqtt ? { commit: mqtt.commit } : {}),
     onEvent: (e) => {
+      mqtt?.onEvent(e);
       if (!cmd.once && e.type === 'readings') print(e.readings);
     },
   });
@@ -159,7 +191,8 @@ export async function runRead(cmd: ReadCommand, io: CliIo, deps: ReadDeps): Prom
         return EXIT_READ_FAILED;
       }
       print(readings);
-      return readings.every((r) => r.quality === 'good') ? EXIT_OK : EXIT_READ_FAILED;
+      const code = readings.every((r) => r.quality === 'good') ? EXIT_OK : EXIT_READ_FAILED;
+      return mqtt ? await mqtt.onceExit(code, io.stderr) : code;
     } catch (e) {
       const err = toMeterError(e);
       io.stderr(`meterscope: ${err.code === 'CANCELLED' ? 'interrupted' : err.message}\n`);
@@ -167,12 +200,21 @@ export async function runRead(cmd: ReadCommand, io: CliIo, deps: ReadDeps): Prom
     } finally {
       stop?.removeEventListener('abort', onStop);
       await engine.stop();
+      await mqtt?.close();
     }
   }
 
-  if (stop?.aborted) return EXIT_OK;
+  if (stop?.aborted) {
+    await mqtt?.close();
+    return EXIT_OK;
+  }
   engine.start();
-  await new Promise<void>((resolve) => stop?.addEventListener('abort', () => resolve(), { once: true }));
+  await new Promise<void>((resolve) => {
+    stop?.addEventListener('abort', () => resolve(), { once: true });
+    // A broker that refused the credentials or TLS will not change its mind: stop (the spool keeps all).
+    mqtt?.refused.addEventListener('abort', () => resolve(), { once: true });
+  });
   await engine.stop();
-  return EXIT_OK;
+  await mqtt?.close();
+  return mqtt ? mqtt.pollingExit(EXIT_OK) : EXIT_OK;
 }

@@ -14,11 +14,12 @@ import { SimDlmsMeter } from '../sim/dlms/server';
 import { landisLikeModeC } from '../sim/iec/profiles';
 import { VirtualIecMeter } from '../sim/iec/virtual-meter';
 import { serveTcp, type TcpServerHandle } from '../transports/node/tcp-link';
+import { servePushMeter } from './sim-push';
 
-export type SimKind = 'dlms-wrapper' | 'dlms-hdlc' | 'iec' | 'iec-mode-e';
+export type SimKind = 'dlms-wrapper' | 'dlms-hdlc' | 'iec' | 'iec-mode-e' | 'dlms-push';
 
 /** Ports relative to --base-port: 4059, 4061, 4062, 4063 by default, as in examples/sim.json. */
-export const SIM_PORT_OFFSETS: Record<SimKind, number> = { 'dlms-wrapper': 0, 'dlms-hdlc': 2, iec: 3, 'iec-mode-e': 4 };
+export const SIM_PORT_OFFSETS: Record<SimKind, number> = { 'dlms-wrapper': 0, 'dlms-hdlc': 2, iec: 3, 'iec-mode-e': 4, 'dlms-push': 5 };
 
 /** What a client must configure to reach each simulator (DLMS server addresses, wrapper wPort). */
 export const SIM_DESCRIPTIONS: Record<SimKind, string> = {
@@ -26,6 +27,7 @@ export const SIM_DESCRIPTIONS: Record<SimKind, string> = {
   'dlms-hdlc': 'DLMS/COSEM LN over HDLC (client 0x10, logical 1, physical 16, address size 2)',
   iec: 'IEC 62056-21 mode C readout (address 45678903 or /?!)',
   'iec-mode-e': 'IEC 62056-21 mode E sign-on, then DLMS/COSEM LN over HDLC (logical 1, physical 16, size 2)',
+  'dlms-push': 'DLMS/COSEM push (HAN): a Kamstrup-like list over HDLC every 2 s, ciphered with the key of examples/han-push.json',
 };
 
 /** The HDLC address both HDLC simulators answer to. */
@@ -73,6 +75,8 @@ function serveMeter(kind: SimKind, link: Link, clock: Clock, signal: AbortSignal
         },
       }).serve(link, clock, signal);
     }
+    case 'dlms-push':
+      return servePushMeter(link, clock, signal);
   }
 }
 
@@ -80,11 +84,12 @@ export async function startSims(opts: SimOptions): Promise<RunningSims> {
   const clock = opts.clock ?? realClock;
   const life = new AbortController();
   const handles: { kind: SimKind; handle: TcpServerHandle }[] = [];
-  const connections: Record<SimKind, number> = { 'dlms-wrapper': 0, 'dlms-hdlc': 0, iec: 0, 'iec-mode-e': 0 };
+  const connections: Record<SimKind, number> = { 'dlms-wrapper': 0, 'dlms-hdlc': 0, iec: 0, 'iec-mode-e': 0, 'dlms-push': 0 };
   const running = new Set<Promise<void>>();
   try {
     for (const kind of Object.keys(SIM_PORT_OFFSETS) as SimKind[]) {
-      const port = opts.ports?.[kind] ?? opts.basePort + SIM_PORT_OFFSETS[kind];
+      // Base port 0: every simulator on a free port of its own (tests).
+      const port = opts.ports?.[kind] ?? (opts.basePort === 0 ? 0 : opts.basePort + SIM_PORT_OFFSETS[kind]);
       const handle = await serveTcp(port, opts.host, (link, peer) => {
         connections[kind]++;
         const tag = `sim:${kind}`;

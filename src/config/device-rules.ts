@@ -35,6 +35,14 @@ export function checkDlms(o: Obj, out: Obj, path: string, issues: Issues): void 
     if (!has(k) && own(o, k) === undefined) issues.add(join(path, k), `is missing; ${why}`);
   };
 
+  if (mode === 'PUSH') {
+    checkPush(o, out, path, issues);
+  } else {
+    if (!has('client_address') && own(o, 'client_address') === undefined) issues.add(join(path, 'client_address'), 'is missing; a DLMS device needs it');
+    for (const k of PUSH_ONLY) {
+      if (own(o, k) !== undefined) issues.add(join(path, k), `is only used with mode PUSH (this device's mode is ${String(mode)}); remove it`);
+    }
+  }
   if (auth !== undefined && PASSWORD_AUTHS.has(auth)) need('password', `auth ${auth} needs a password`);
   // High (mechanism 2) takes the password as its AES key, zero-padded to 16 (or 32) bytes.
   if (auth === 'High' && typeof out.password === 'string' && new TextEncoder().encode(out.password).length > 32) {
@@ -83,7 +91,7 @@ export function checkDlms(o: Obj, out: Obj, path: string, issues: Issues): void 
   }
 
   // HDLC addressing limits (the wrapper uses 16-bit wPorts instead).
-  if (mode !== undefined && mode !== 'DLMS-WRAPPER') {
+  if (mode !== undefined && mode !== 'DLMS-WRAPPER' && mode !== 'PUSH') {
     const client = out.client_address;
     if (typeof client === 'number' && client > 0x7f) {
       issues.add(join(path, 'client_address'), `${client} (0x${client.toString(16).toUpperCase()}) does not fit a one-byte HDLC client address (0..0x7F); only the DLMS-WRAPPER mode allows larger values`);
@@ -113,6 +121,48 @@ export function checkDlms(o: Obj, out: Obj, path: string, issues: Issues): void 
       }
     }
   }
+}
+
+const PUSH_ONLY = ['push_link_layer', 'push_interval_ms', 'push_all_values'] as const;
+
+/**
+ * Fields of a DLMS association (client, server address, authentication, policy, HDLC negotiation):
+ * a PUSH device has no association, so each of them, written, is a mistake worth naming.
+ */
+const NOT_IN_PUSH: Readonly<Record<string, string>> = {
+  client_address: 'nobody associates with a pushing meter',
+  password: 'a pushing meter is not logged into',
+  dedicated_key: 'a push has no association to dedicate a key to',
+  ecdsa_private_key: 'push frames are not signed by us',
+  ecdsa_public_key: 'push frames are not signed by us',
+  server_public_key: 'signed pushes are not supported',
+  invocation_counter_obis: 'the counter comes in each ciphered push',
+  physical_address: 'a pushing meter is not addressed',
+  logical_address: 'a pushing meter is not addressed',
+  serial_number: 'a pushing meter is not addressed (use system_title to name the meter expected)',
+  serial_number_formula: 'a pushing meter is not addressed',
+  address_size: 'a pushing meter is not addressed',
+  max_info_field: 'there is no HDLC negotiation (SNRM) in PUSH',
+  window_size: 'there is no HDLC negotiation (SNRM) in PUSH',
+  security_policy: 'the security of each push is what its security control byte says',
+};
+
+/**
+ * Mode PUSH (extension, issue 14): what makes no sense without an association is refused by name;
+ * auth must stay None; keys are AES-128 (suite 0 or 1) or AES-256 (suite 2) as for polled DLMS.
+ */
+function checkPush(o: Obj, out: Obj, path: string, issues: Issues): void {
+  for (const [k, why] of Object.entries(NOT_IN_PUSH)) {
+    if (own(o, k) !== undefined) issues.add(join(path, k), `is not used with mode PUSH: ${why}; remove it`);
+  }
+  if (out.auth !== undefined && out.auth !== 'None') {
+    issues.add(join(path, 'auth'), `is ${String(out.auth)}, but mode PUSH has no association to authenticate; leave it out (None)`);
+  }
+  if (out.authentication_key !== undefined && out.block_cipher_key === undefined && own(o, 'block_cipher_key') === undefined) {
+    issues.add(join(path, 'block_cipher_key'), 'is missing; a pushing meter that authenticates its frames (authentication_key) also ciphers them with block_cipher_key');
+  }
+  // Not used, but the normalised device keeps its typed shape: 0 is no client.
+  out.client_address = 0;
 }
 
 export function checkElgama(o: Obj, out: Obj, path: string, issues: Issues): void {

@@ -4,7 +4,7 @@
  * help text, default, allowed values) and for DEFAULTS.
  */
 import { DEFAULT_SERIAL_NUMBER_FORMULA, MAX_PHYSICAL_ADDRESS } from './formula';
-import { DLMS_AUTHS, DLMS_MODES, NUMBER_TYPES, PROTOCOLS, SECURITY_POLICIES, type Protocol } from './types';
+import { DLMS_AUTHS, DLMS_MODES, NUMBER_TYPES, PROTOCOLS, PUSH_LINK_LAYERS, SECURITY_POLICIES, type Protocol } from './types';
 
 export type FieldType =
   | 'string' // non-empty text
@@ -110,7 +110,7 @@ function serialLine(protocol: Protocol): FieldDoc[] {
 const DLMS_DEVICE: FieldDoc[] = [
   ...commonDevice('DLMS', false),
   field('type', 'protocol', 'enum', 'Object referencing: SN (short names) or LN (logical names).', { default: 'SN', allowed: ['SN', 'LN'] }),
-  field('mode', 'protocol', 'enum', 'Connection: IEC = IEC 62056-21 mode E sign-on at 300 7E1 then HDLC; DLMS / DLMS-HDLC = HDLC directly; DLMS-WRAPPER = IP wrapper (TCP).', {
+  field('mode', 'protocol', 'enum', 'Connection: IEC = IEC 62056-21 mode E sign-on at 300 7E1 then HDLC; DLMS / DLMS-HDLC = HDLC directly; DLMS-WRAPPER = IP wrapper (TCP); PUSH = listen to a meter that pushes on its own (HAN, P1 customer port), no association (extension).', {
     default: 'DLMS-HDLC',
     allowed: DLMS_MODES,
   }),
@@ -120,11 +120,11 @@ const DLMS_DEVICE: FieldDoc[] = [
     condition: 'required when auth is Low, High, HighMd5, HighSha1 or HighSha256',
   }),
   field('client_address', 'address', 'integer', 'Client address (source wPort over the wrapper). 0x10 = public client without authentication; 0x11 is common for Low.', {
-    required: true,
     hex: true,
     min: 0,
     max: 0xffff,
-    condition: 'at most 0x7F over HDLC',
+    // Required by checkDlms for every mode but PUSH, where nobody associates (extension, issue 14).
+    condition: 'required, except with mode PUSH (not allowed there); at most 0x7F over HDLC',
   }),
   field('address_size', 'address', 'enum', 'Size of the HDLC server address in bytes. Answers from the same address written in another size are accepted.', {
     default: 1,
@@ -147,7 +147,10 @@ const DLMS_DEVICE: FieldDoc[] = [
     min: 0,
     max: 0xffff,
   }),
-  field('system_title', 'security', 'hex-bytes', "The client's system title, 8 bytes hex.", { bytes: 8, condition: 'required for HighGmac, HighEcdsa and a security_policy other than none' }),
+  field('system_title', 'security', 'hex-bytes', "The client's system title, 8 bytes hex. With mode PUSH: the meter's, and pushes from another meter are refused.", {
+    bytes: 8,
+    condition: 'required for HighGmac, HighEcdsa and a security_policy other than none; optional with mode PUSH',
+  }),
   field('block_cipher_key', 'security', 'hex-bytes', 'Global unicast encryption key (EK), hex.', {
     bytes: 16,
     secret: true,
@@ -180,6 +183,20 @@ const DLMS_DEVICE: FieldDoc[] = [
     default: 7,
     min: 1,
     max: 7,
+  }),
+  // Extensions of the WCC Lite table (issue 14): mode PUSH, a meter that sends on its own.
+  field('push_link_layer', 'protocol', 'enum', 'Mode PUSH: how the pushed frames are carried: HDLC frames (Nordic HAN), M-Bus long frames (many P1/customer ports), raw APDUs, or auto = detected from the bytes. Extension.', {
+    allowed: PUSH_LINK_LAYERS,
+    condition: 'mode PUSH only; absent = auto',
+  }),
+  field('push_interval_ms', 'protocol', 'integer', 'Mode PUSH: the meter\'s usual interval between pushes, in milliseconds; a push missing for 3 intervals is counted. Absent: learnt from the arrivals. Extension.', {
+    min: 100,
+    max: 3600000,
+    condition: 'mode PUSH only',
+  }),
+  field('push_all_values', 'protocol', 'flag', 'Mode PUSH: 1 stores every value of each push as a reading named by its OBIS code (configured signals keep their alias); 0 only the configured signals. Extension.', {
+    allowed: [0, 1],
+    condition: 'mode PUSH only; absent = 0',
   }),
 ];
 

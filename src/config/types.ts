@@ -28,8 +28,12 @@ export type NumberType = (typeof NUMBER_TYPES)[number];
 
 export const DLMS_AUTHS = ['None', 'Low', 'High', 'HighMd5', 'HighSha1', 'HighSha256', 'HighGmac', 'HighEcdsa'] as const;
 export type DlmsAuth = (typeof DLMS_AUTHS)[number];
-export const DLMS_MODES = ['IEC', 'DLMS', 'DLMS-HDLC', 'DLMS-WRAPPER'] as const;
+// PUSH (extension, issue 14): listen to a meter that pushes on its customer port (HAN, P1); no association.
+export const DLMS_MODES = ['IEC', 'DLMS', 'DLMS-HDLC', 'DLMS-WRAPPER', 'PUSH'] as const;
 export type DlmsMode = (typeof DLMS_MODES)[number];
+/** How a PUSH device's frames are carried (extension, issue 14); auto detects it from the bytes. */
+export const PUSH_LINK_LAYERS = ['auto', 'hdlc', 'mbus', 'raw'] as const;
+export type PushLinkLayerName = (typeof PUSH_LINK_LAYERS)[number];
 export const SECURITY_POLICIES = ['none', 'authenticated', 'encrypted', 'authenticated_encrypted'] as const;
 export type SecurityPolicy = (typeof SECURITY_POLICIES)[number];
 
@@ -94,6 +98,15 @@ export interface DlmsDeviceConfig extends CommonDeviceConfig {
   /** Extension (issue 16): HDLC information field and window proposed in SNRM. */
   max_info_field?: number;
   window_size?: number;
+  /**
+   * Extensions (issue 14), mode PUSH only: how the frames are carried (absent: auto), the meter's usual
+   * push interval when known (absent: learnt from the arrivals), and whether every value of a push
+   * becomes a reading named by its OBIS code (1) or only the configured signals (absent or 0).
+   * In PUSH, `system_title` is the meter's expected one and `client_address` is not used (0).
+   */
+  push_link_layer?: PushLinkLayerName;
+  push_interval_ms?: number;
+  push_all_values?: Flag;
 }
 
 export interface IecDeviceConfig extends CommonDeviceConfig {

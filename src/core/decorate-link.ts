@@ -15,6 +15,9 @@ export function decorateLink(link: Link, overrides: LinkOverrides): Link {
     get line() {
       return link.line;
     },
+    get maxBaudRate() {
+      return link.maxBaudRate;
+    },
     get onLost() {
       return link.onLost;
     },

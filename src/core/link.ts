@@ -42,6 +42,12 @@ export interface Link {
   setLine(settings: LineSettings): Promise<void>;
   /** Current line settings (stream links report what they were last given). */
   readonly line: LineSettings;
+  /**
+   * The highest baud rate `setLine` really reaches at the far end, when the link knows one: a probe
+   * that cannot switch (a Bluetooth SPP probe's UART keeps its firmware's rate) reports the rate in
+   * use, so IEC 62056-21 proposes no faster rate to the meter. Unset: no limit known.
+   */
+  readonly maxBaudRate?: number;
   /** Drop any received bytes not yet read (used before a new sign-on). */
   discardInput(): void;
   close(): Promise<void>;

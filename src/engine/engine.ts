@@ -13,6 +13,8 @@ import { DeviceRunner } from './device-runner';
 import type { DeviceDriver, DriverContext, DriverSignal } from './driver';
 import { LinkPool } from './link-pool';
 import { PortLock } from './port-lock';
+import { PushRunner, isPushDevice } from './push/push-runner';
+import type { InvocationCounterStore } from '../protocols/dlms-client/invocation-counter';
 import { linkKey, portTag } from './ports';
 import { Publisher } from './publisher';
 import { buildDriverSignals } from './signals';
@@ -39,6 +41,8 @@ export interface EngineOptions {
   commitEvents?: (events: EngineLogEvent[]) => Promise<void>;
   onEvent: (e: EngineEvent) => void;
   keepSessionMaxIdleMs?: number;
+  /** Where PUSH devices keep the last accepted invocation counter (the drivers' counter store); default memory. */
+  pushCounterStore?: InvocationCounterStore;
 }
 
 /** An enabled device with at least one enabled signal: what a runner is made from. */
@@ -59,7 +63,7 @@ export class Engine {
   private readonly plans: DevicePlan[] = [];
   /** Aborted by stop(); replaced so the engine can start again. */
   private life = new AbortController();
-  private runners = new Map<string, DeviceRunner>();
+  private runners = new Map<string, DeviceRunner | PushRunner>();
   private loops: Promise<void>[] = [];
   private onceTasks = new Set<Promise<unknown>>();
   /** Single reads in flight per device_alias, joined by a second request for the same device. */
@@ -82,7 +86,9 @@ export class Engine {
         this.board.add(device, port, 'disabled');
         continue;
       }
-      if (signals.length === 0) {
+      // A PUSH device with push_all_values stores every value of a push: it needs no signal.
+      const allValues = device.protocol === 'DLMS' && isPushDevice(device) && device.push_all_values === 1;
+      if (signals.length === 0 && !allValues) {
         this.board.add(device, port, 'idle', 'no enabled signals');
         continue;
       }
@@ -108,7 +114,7 @@ export class Engine {
     this.polling = true;
     const signal = this.life.signal;
     for (const plan of this.plans) {
-      const runner = this.makeRunner(plan, true);
+      const runner = this.runnerFor(plan, true);
       this.runners.set(plan.device.device_alias, runner);
       this.loops.push(runner.run(signal));
     }
@@ -149,7 +155,7 @@ export class Engine {
       this.opts.logger?.log(4, plan.port, `${alias}: a read is already running; joining it`);
       return running;
     }
-    const runner = this.makeRunner(plan, false);
+    const runner = this.runnerFor(plan, false);
     const task = (async () => {
       try {
         return await runner.once(signal);
@@ -176,8 +182,11 @@ export class Engine {
     const plan = this.plans.find((p) => p.device.device_alias === device_alias);
     if (!plan) throw new MeterError('CONFIG_INVALID', `There is no enabled device "${device_alias}".`);
     const signal = this.life.signal;
+    if (isPushDevice(plan.device)) {
+      throw new MeterError('CONFIG_INVALID', `"${device_alias}" is a PUSH device: it only listens, it cannot be asked.`);
+    }
     const running = this.polling ? this.runners.get(device_alias) : undefined;
-    if (running) return running.operate(signal, true, op);
+    if (running instanceof DeviceRunner) return running.operate(signal, true, op);
     const runner = this.makeRunner(plan, false);
     const task = runner.operate(signal, false, op).finally(() => runner.dropLink());
     this.onceTasks.add(task);
@@ -209,6 +218,25 @@ export class Engine {
     this.polling = false;
     await this.pool.closeAll();
     this.opts.logger?.log(3, 'engine', 'stopped');
+  }
+
+  /** A pushing meter is listened to (push/push-runner.ts); every other device is polled. */
+  private runnerFor(plan: DevicePlan, polling: boolean): DeviceRunner | PushRunner {
+    const device = plan.device;
+    if (device.protocol !== 'DLMS' || !isPushDevice(device)) return this.makeRunner(plan, polling);
+    return new PushRunner({
+      device,
+      signals: plan.signals,
+      key: plan.key,
+      port: plan.port,
+      clock: this.clock,
+      logger: this.opts.logger,
+      pool: this.pool,
+      publisher: this.publisher,
+      board: this.board,
+      emit: (e) => this.emit(e),
+      ...(this.opts.pushCounterStore ? { counterStore: this.opts.pushCounterStore } : {}),
+    });
   }
 
   private makeRunner(plan: DevicePlan, polling: boolean): DeviceRunner {

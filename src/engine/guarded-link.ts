@@ -15,6 +15,9 @@ export function guardLink(link: Link, signal: AbortSignal): Link {
     get line(): LineSettings {
       return link.line;
     },
+    get maxBaudRate() {
+      return link.maxBaudRate;
+    },
     write: (bytes) => guarded(() => link.write(bytes), signal),
     read: (maxWaitMs) => guarded(() => link.read(maxWaitMs), signal),
     setLine: (settings) => guarded(() => link.setLine(settings), signal),

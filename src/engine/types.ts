@@ -4,6 +4,7 @@
  */
 import type { ErrorCode } from '../core/errors';
 import type { Reading } from '../core/reading';
+import type { PushStats } from './push/push-stats';
 
 /**
  * What one device runner is doing. `connecting`, `signing-on` and `reading` are a dialogue in progress;
@@ -46,6 +47,8 @@ export type EngineEvent =
   | { type: 'status'; device_alias: string; state: DeviceState; detail?: string; error?: ErrorCode; attempt?: number }
   | { type: 'event'; event: EngineLogEvent }
   | { type: 'progress'; device_alias: string; done: number; expected: number }
+  /** A PUSH device's counts after each push, bad frame or missing push (issue 14). */
+  | { type: 'push'; device_alias: string; stats: PushStats }
   | {
       /**
        * The store failed (STORAGE_FULL, STORAGE): the readings and events below were NOT saved. They are

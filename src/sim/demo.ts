@@ -7,6 +7,7 @@ import { SimDlmsMeter } from './dlms/server';
 import { VirtualIecMeter } from './iec/virtual-meter';
 import { dsmr22P1, landisLikeModeC } from './iec/profiles';
 import type { ReactionSpec } from './reaction';
+import { DEMO_HAN, DEMO_HAN_LINE, startDemoHanMeter } from './demo-han';
 
 /**
  * The built-in demo meters. A device whose `device` (port) starts with `DEMO` is not read over a real
@@ -126,6 +127,28 @@ export function demoConfig(): unknown {
         time_zone: 'Europe/Amsterdam',
         scan_rate_ms: 30000,
       },
+      {
+        name: 'Demo HAN port (DLMS push)',
+        description:
+          'Built-in simulator: a Kamstrup-like list pushed every 2 s over HDLC, ciphered with the demo keys below (published, used by no real meter). Set enable to 1 to listen.',
+        device_alias: 'demo_han',
+        // Off by default: a listener never ends, and "Read now" of the whole demo should not wait for a push.
+        enable: 0,
+        protocol: 'DLMS',
+        mode: 'PUSH',
+        device: 'DEMO-HAN',
+        baudrate: 9600,
+        databits: 8,
+        parity: 'none',
+        stopbits: 1,
+        // Extensions (mode PUSH): the frames are HDLC, a push every 2 s, every value stored by OBIS.
+        push_link_layer: 'hdlc',
+        push_interval_ms: DEMO_HAN.intervalMs,
+        push_all_values: 1,
+        system_title: DEMO_HAN.systemTitle,
+        block_cipher_key: DEMO_HAN.blockCipherKey,
+        authentication_key: DEMO_HAN.authenticationKey,
+      },
     ],
     signals: [
       dlms('demo_dlms', 'Active energy import (+A)', '1.0.1.8.0.255'),
@@ -170,6 +193,7 @@ export function demoConfig(): unknown {
       { signal_name: 'Voltage L1', device_alias: 'demo_epqs', signal_alias: 'voltage_l1', job_todo: '32.7.0', number_type: 'FLOAT' },
       // DSMR 2.2 gas: the value is on the line after the profile header, its time stamp is the reading's time.
       { signal_name: 'Gas delivered', device_alias: 'demo_p1', signal_alias: 'gas', tag_job_todo: '0-1:24.3.0', number_type: 'DOUBLE' },
+      // demo_han has no signals: push_all_values stores every value of its list, named by OBIS code.
     ],
   };
 }
@@ -198,6 +222,17 @@ export function openDemoLink(port: string, clock: Clock): Link {
       ],
     });
     void meter.serve(pair.meter, clock).catch(() => undefined);
+    return pair.client;
+  }
+  if (name === 'DEMO-HAN') {
+    // A HAN port talks first: the demo meter pushes from the moment the port is open.
+    const pair = createSerialPair(clock, { line: DEMO_HAN_LINE });
+    const meter = startDemoHanMeter(clock, pair.meter);
+    const close = pair.client.close.bind(pair.client);
+    pair.client.close = async () => {
+      meter.stop();
+      await close();
+    };
     return pair.client;
   }
   if (name === 'DEMO-P1') {

@@ -1,12 +1,19 @@
-import { LitElement, css, html, nothing } from 'lit';
+import { LitElement, css, html, nothing, render } from 'lit';
 import { EngineWatch, engineMonitor } from './engine-client';
 import { NAV_ROUTES, routeFromHash, type Route } from './routes';
 import './update-banner';
 import './install-button';
 
+/** Let the browser paint and handle input before the next heavy step (one long task becomes two). */
+const yieldToMain = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
+
 /**
  * The frame around every page: banner, navigation, main landmark. Wide screens get a side rail;
  * below 768 px the navigation becomes a bottom bar with thumb-sized targets.
+ *
+ * The main landmark is a light-DOM child (`<main id="main">`, slotted into the grid): a skip link's
+ * `#main` must resolve in the document, and a target inside the shadow root does not (axe
+ * `skip-link`). The page element is rendered into it.
  */
 export class AppShell extends LitElement {
   static override properties = {
@@ -31,7 +38,11 @@ export class AppShell extends LitElement {
       left: 0.5rem;
       top: -4rem;
       z-index: 10;
-      padding: 0.75rem 1rem;
+      display: inline-flex;
+      align-items: center;
+      min-height: 44px;
+      box-sizing: border-box;
+      padding: 0.5rem 1rem;
       background: var(--ms-primary);
       color: var(--ms-on-primary);
       border-radius: 0.5rem;
@@ -46,12 +57,16 @@ export class AppShell extends LitElement {
       align-items: center;
       justify-content: space-between;
       gap: 1rem;
-      padding: 0.5rem 1rem;
+      box-sizing: border-box;
+      /* The install button's 44 px are always reserved: the header never grows when it appears. */
+      height: 60px;
+      padding: 0 1rem;
       background: var(--ms-header-bg);
       color: var(--ms-header-text);
       min-width: 0;
     }
     .brand {
+      flex: none;
       display: flex;
       align-items: center;
       gap: 0.6rem;
@@ -70,11 +85,12 @@ export class AppShell extends LitElement {
       gap: 0.75rem;
       min-width: 0;
     }
+    /* Wraps to a second line on a phone rather than shrinking to "En…". */
     .engine {
       font-size: 0.85rem;
-      white-space: nowrap;
-      overflow: hidden;
-      text-overflow: ellipsis;
+      line-height: 1.2;
+      text-align: end;
+      overflow-wrap: anywhere;
     }
     nav {
       grid-area: nav;
@@ -109,17 +125,14 @@ export class AppShell extends LitElement {
       background: var(--ms-selected);
       color: var(--ms-selected-text);
     }
-    a:focus-visible,
-    main:focus-visible {
+    a:focus-visible {
       outline: 3px solid var(--ms-focus);
       outline-offset: 2px;
     }
-    main {
+    ::slotted(main) {
       grid-area: main;
       padding: 1rem 1.5rem 2rem;
       min-width: 0;
-    }
-    main:focus {
       outline: none;
     }
     .banner-slot {
@@ -161,13 +174,17 @@ export class AppShell extends LitElement {
         min-height: 56px;
         padding: 0.25rem 0;
         border-radius: 0;
-        font-size: 0.7rem;
+        font-size: 0.8125rem;
       }
-      main {
+      ::slotted(main) {
         padding: 1rem 1rem calc(72px + env(safe-area-inset-bottom, 0px));
       }
+      .brand {
+        font-size: 1.05rem;
+        gap: 0.4rem;
+      }
       .engine {
-        max-width: 45vw;
+        font-size: 0.8rem;
       }
       .banner-slot {
         left: 0.5rem;
@@ -182,6 +199,8 @@ export class AppShell extends LitElement {
   declare page: HTMLElement | undefined;
   declare loadError: string | undefined;
   private navigated = false;
+  /** The light-DOM main landmark the pages render into (see the class comment). */
+  private readonly main: HTMLElement;
   private readonly onHash = () => void this.show(routeFromHash(location.hash));
 
   constructor() {
@@ -189,12 +208,16 @@ export class AppShell extends LitElement {
     this.route = routeFromHash(location.hash);
     this.page = undefined;
     this.loadError = undefined;
+    this.main = document.createElement('main');
+    this.main.id = 'main';
+    this.main.tabIndex = -1;
     new EngineWatch(this);
   }
 
   override connectedCallback(): void {
     super.connectedCallback();
     window.addEventListener('hashchange', this.onHash);
+    if (this.main.parentNode !== this) this.append(this.main);
     void this.show(this.route);
   }
 
@@ -213,19 +236,36 @@ export class AppShell extends LitElement {
       if (this.route === route) this.loadError = e instanceof Error ? e.message : String(e);
       return;
     }
+    // The shell paints first; the page's first render is a task of its own.
+    await yieldToMain();
     if (this.route !== route) return; // the user moved on while the chunk loaded
     this.page = document.createElement(route.tag);
     if (this.navigated) {
       // After a navigation, put keyboard and screen-reader users at the top of the new page.
       await this.updateComplete;
-      this.renderRoot.querySelector<HTMLElement>('main')?.focus();
+      this.main.focus();
     }
     this.navigated = true;
   }
 
   private skipToMain(e: Event): void {
+    // Moved by hand: following "#main" would change the hash, which is the router's.
     e.preventDefault();
-    this.renderRoot.querySelector<HTMLElement>('main')?.focus();
+    this.main.focus();
+    this.main.scrollIntoView({ block: 'start' });
+  }
+
+  protected override updated(): void {
+    render(
+      this.loadError
+        ? html`<div role="alert">
+            <h1>${this.route.label}</h1>
+            <p>This page could not be loaded (${this.loadError}). If you are offline, the app may not be fully cached yet.</p>
+            <button @click=${() => void this.show(this.route)}>Try again</button>
+          </div>`
+        : (this.page ?? html`<p>Loading…</p>`),
+      this.main,
+    );
   }
 
   private engineLabel(): string {
@@ -256,15 +296,7 @@ export class AppShell extends LitElement {
           )}
         </ul>
       </nav>
-      <main id="main" tabindex="-1">
-        ${this.loadError
-          ? html`<div role="alert">
-              <h1>${this.route.label}</h1>
-              <p>This page could not be loaded (${this.loadError}). If you are offline, the app may not be fully cached yet.</p>
-              <button @click=${() => void this.show(this.route)}>Try again</button>
-            </div>`
-          : (this.page ?? html`<p>Loading…</p>`)}
-      </main>
+      <slot></slot>
       <div class="banner-slot"><ms-update-banner></ms-update-banner></div>
     `;
   }

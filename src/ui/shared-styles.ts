@@ -201,3 +201,37 @@ export const pageStyles = css`
     white-space: nowrap;
   }
 `;
+
+/**
+ * Disclosures (details/summary) laid out as flex rows lose the browser's triangle: this draws a
+ * chevron that turns when open, so every disclosure shows that it opens. The summary's native
+ * semantics carry the expanded state to screen readers.
+ */
+export const disclosureStyles = css`
+  details > summary {
+    list-style: none;
+  }
+  details > summary::-webkit-details-marker {
+    display: none;
+  }
+  details > summary::before {
+    content: '';
+    flex: none;
+    display: inline-block;
+    width: 0.45rem;
+    height: 0.45rem;
+    margin: 0 0.4rem 0 0.15rem;
+    border-right: 2px solid currentColor;
+    border-bottom: 2px solid currentColor;
+    transform: rotate(-45deg);
+    transition: transform 0.15s;
+  }
+  details[open] > summary::before {
+    transform: rotate(45deg);
+  }
+  @media (prefers-reduced-motion: reduce) {
+    details > summary::before {
+      transition: none;
+    }
+  }
+`;

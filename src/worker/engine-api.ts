@@ -101,6 +101,13 @@ export interface ProfileResult {
 
 export type EngineListener = (event: EngineEvent) => void;
 
+/** A probe's identity as Web Serial's getInfo() gives it (WebUSB devices are posted in the same shape). */
+export interface ProbeInfo {
+  usbVendorId?: number;
+  usbProductId?: number;
+  bluetoothServiceClassId?: number | string;
+}
+
 export type LoadResult = { ok: true; deviceCount: number; signalCount: number } | { ok: false; errors: ConfigIssue[] };
 
 /** The configuration editor's document lives in the worker too: see workspace-api.ts. */
@@ -159,12 +166,24 @@ export interface EngineApi extends WorkspaceApi {
    * the picker: its getInfo() and its position among granted ports with the same USB ids. Remembered
    * in IndexedDB, so the next visit finds the probe again.
    */
-  rememberPort(name: string, choice: { info: { usbVendorId?: number; usbProductId?: number }; index: number }): Promise<void>;
-  /** Remembered port names (and whether their probe is plugged in) and granted ports not yet named. */
+  rememberPort(name: string, choice: { info: ProbeInfo; index: number }): Promise<void>;
+  /**
+   * Remembered port names (and whether their probe is plugged in) and granted ports not yet named; `path`
+   * says how each is reached now ("USB via Web Serial", "USB via WebUSB (FTDI driver)", "Bluetooth via
+   * Web Serial"), `fixedRate` whether IEC sessions keep the sign-on rate (Bluetooth unless marked).
+   */
   offeredPorts(): Promise<{
-    remembered: { name: string; label: string; available: boolean }[];
-    unassigned: { key: string; label: string; index: number; info: { usbVendorId?: number; usbProductId?: number } }[];
+    remembered: { name: string; label: string; available: boolean; path?: string; fixedRate?: boolean }[];
+    unassigned: { key: string; label: string; index: number; info: ProbeInfo; path?: string; fixedRate?: boolean }[];
   }>;
+  /** `navigator.usb.requestDevice` filters for the USB serial chips the WebUSB drivers know (and any CDC-ACM). */
+  usbProbeFilters(): Promise<{ vendorId?: number; productId?: number; classCode?: number; subclassCode?: number }[]>;
+  /** Mark the probe bound to a port name as one that cannot (true) or can (false) switch its baud rate. */
+  setProbeFixedRate(name: string, fixedRate: boolean): Promise<void>;
+  /** Test seam (e2e): fake USB serial adapters (per chip, a simulated meter behind each) as WebUSB's devices. */
+  simulateUsb(
+    probes: ('ftdi' | 'cp210x' | 'ch34x' | 'pl2303' | 'cdc-acm' | { chip: 'ftdi' | 'cp210x' | 'ch34x' | 'pl2303' | 'cdc-acm'; meter?: 'iec-mode-c' | 'dlms-mode-e' | 'dlms-hdlc'; variant?: string })[],
+  ): Promise<{ vendorId: number; productId: number }[]>;
   /** Test seam (e2e): simulated probes instead of the browser's serial ports; returns their getInfo(). */
   simulateSerial(kinds: ('iec-mode-c' | 'dlms-hdlc' | 'dlms-mode-e')[]): Promise<{ usbVendorId?: number; usbProductId?: number }[]>;
   /** Test seam (e2e): unplug (false) or plug back (true) the n-th simulated probe. */

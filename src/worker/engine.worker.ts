@@ -13,7 +13,8 @@ import type { EngineApi, EngineListener } from './engine-api';
 import { EngineHost } from './engine-host';
 import { protocolBackend } from './protocol-backend';
 import { decodeTraceFrame } from './trace';
-import { offeredPorts, openWorkerLink, rememberPort } from './worker-links';
+import { offeredPorts, openWorkerLink, rememberPort, setProbeFixedRate } from './worker-links';
+import { usbFilters } from '../transports/webusb/known-devices';
 import { describePort } from '../transports/webserial/port-directory';
 import { readAttribute, readObjectList, readProfile } from './operations';
 import { typedErrors } from './typed-errors';
@@ -178,8 +179,8 @@ const api: EngineApi = typedErrors({
   async offeredPorts() {
     const o = await offeredPorts();
     return {
-      remembered: o.remembered.map((r) => ({ name: r.name, label: r.label, available: r.available })),
-      unassigned: o.unassigned.map((u) => ({ key: u.key, label: describePort(u.info, u.index), index: u.index, info: u.info })),
+      remembered: o.remembered.map((r) => ({ name: r.name, label: r.label, available: r.available, path: r.path, fixedRate: r.fixedRate })),
+      unassigned: o.unassigned.map((u) => ({ key: u.key, label: describePort(u.info, u.index), index: u.index, info: u.info, path: u.path, fixedRate: u.fixedRate })),
     };
   },
   async simulateSerial(kinds) {
@@ -187,6 +188,15 @@ const api: EngineApi = typedErrors({
   },
   async simulatePlug(index, plugged) {
     (await import('./serial-seam')).simulatePlug(index, plugged);
+  },
+  async usbProbeFilters() {
+    return usbFilters();
+  },
+  async setProbeFixedRate(name, fixedRate) {
+    await setProbeFixedRate(name, fixedRate);
+  },
+  async simulateUsb(probes) {
+    return (await import('./usb-seam')).simulateUsb(probes);
   },
 });
 

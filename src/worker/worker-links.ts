@@ -2,17 +2,18 @@
  * The port a device names, opened in the worker:
  * - `DEMO…` ports reach the built-in simulators (src/sim/demo.ts);
  * - ip + port go through the WebSocket bridge whose address and token Settings keeps;
- * - any other port name is a Web Serial port the user granted and bound to that name.
+ * - any other port name is a probe the user granted and bound to that name: through Web Serial when it
+ *   offers the device, else a USB probe through WebUSB (usb-ports.ts).
  */
 import type { Clock } from '../core/clock';
 import type { Link } from '../core/link';
 import type { DeviceConfig } from '../config/types';
 import { isDemoPort, openDemoLink } from '../sim/demo';
-import { createWebSerialOpener } from '../transports/webserial/device-opener';
-import { PortDirectory, type OfferedPort, type PortChoice } from '../transports/webserial/port-directory';
+import { isFixedRate, PortDirectory, type OfferedPort, type PortChoice } from '../transports/webserial/port-directory';
 import type { SerialLike, SerialPortInfo } from '../transports/webserial/serial-api';
 import { createBridgeOpener } from '../transports/websocket/device-opener';
 import { workerStore } from './worker-store';
+import { createProbeOpener, listUsbDevices, pathOf, platformUsb, type UsbLike } from './usb-ports';
 
 const PORTS_SETTING = 'serial.ports';
 
@@ -33,6 +34,18 @@ function ports(): PortDirectory {
   return directory;
 }
 
+let usbSource: UsbLike | undefined | null = null; // null: not looked up yet
+
+function usb(): UsbLike | undefined {
+  if (usbSource === null) usbSource = platformUsb();
+  return usbSource;
+}
+
+/** Replace WebUSB's devices (the e2e tests' fake USB probes); the bindings are kept. */
+export function useUsbSource(source: UsbLike): void {
+  usbSource = source;
+}
+
 /** Replace the serial ports (the e2e tests' simulated probes); the bindings are kept. */
 export function useSerialSource(serial: SerialLike): void {
   serialSource = serial;
@@ -43,8 +56,29 @@ export async function rememberPort(name: string, choice: { info: SerialPortInfo;
   await ports().remember(name, choice, wallTime);
 }
 
-export async function offeredPorts(): Promise<{ remembered: OfferedPort[]; unassigned: PortChoice[] }> {
-  return ports().offered();
+type WithPath = { path: string; fixedRate: boolean };
+
+/** Remembered names and granted probes of both paths, each with the path it takes now (Settings shows it). */
+export async function offeredPorts(): Promise<{ remembered: (OfferedPort & WithPath)[]; unassigned: (PortChoice & WithPath)[] }> {
+  const o = await ports().offered();
+  const usbDevices = await listUsbDevices(usb()).catch(() => []);
+  const serialKeys = new Set([...o.remembered.filter((r) => r.available).map((r) => r.key), ...o.unassigned.map((u) => u.key)]);
+  const chipOf = (key: string) => usbDevices.find((d) => d.key === key)?.chip;
+  const remembered = o.remembered.map((r) => ({
+    ...r,
+    available: r.available || chipOf(r.key) !== undefined,
+    path: pathOf(r.info, serialKeys.has(r.key), chipOf(r.key)).text,
+    fixedRate: isFixedRate(r),
+  }));
+  const used = new Set(o.remembered.map((r) => r.key));
+  const usbOnly = usbDevices.filter((d) => !used.has(d.key) && !serialKeys.has(d.key)).map(({ key, info, index, label }) => ({ key, info, index, label }));
+  const unassigned = [...o.unassigned, ...usbOnly].map((u) => ({ ...u, path: pathOf(u.info, serialKeys.has(u.key), chipOf(u.key)).text, fixedRate: isFixedRate(u) }));
+  return { remembered, unassigned };
+}
+
+/** Mark the probe bound to `name` as one that cannot (true) or can (false) switch its baud rate. */
+export async function setProbeFixedRate(name: string, fixedRate: boolean): Promise<void> {
+  await ports().setFixedRate(name, fixedRate);
 }
 
 export async function openWorkerLink(device: DeviceConfig, clock: Clock): Promise<Link> {
@@ -59,5 +93,5 @@ export async function openWorkerLink(device: DeviceConfig, clock: Clock): Promis
       },
     })(device);
   }
-  return createWebSerialOpener({ directory: ports(), clock })(device);
+  return createProbeOpener({ directory: ports(), serial: (serialSource ??= browserSerial()), usb: usb(), clock })(device);
 }

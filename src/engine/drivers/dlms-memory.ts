@@ -19,7 +19,10 @@ export class KnowledgeKeeper {
     private readonly store?: MeterKnowledgeStore,
   ) {}
 
-  /** Restore persisted knowledge once, then check it belongs to this meter (its logical device name). */
+  /**
+   * Restore persisted knowledge once, then check it belongs to this meter (its logical device name): the
+   * check rides in the session's next read (issue 16), so it costs no round trip of its own.
+   */
   async prepare(session: DlmsSession, log: SessionLog): Promise<void> {
     if (!this.loaded && this.store) {
       try {
@@ -30,7 +33,7 @@ export class KnowledgeKeeper {
       }
     }
     this.loaded = true;
-    await session.checkIdentity();
+    session.deferIdentityCheck();
     await this.save(log);
   }
 

@@ -1,11 +1,10 @@
 import { MeterError, toMeterError } from '../../core/errors';
 import type { Reading } from '../../core/reading';
-import type { DlmsDeviceConfig, ElgamaDeviceConfig, NumberType } from '../../config/types';
-import { applySerialNumberFormula } from '../../config/formula';
-import { serverAddress, serverAddressFromSerial, type HdlcAddress } from '../../protocols/hdlc/address';
+import type { NumberType } from '../../config/types';
+import type { DlmsLinkProfile } from './dlms-profile';
 import { HdlcClient } from '../../protocols/hdlc/client-session';
 import { DroppedWhileKept, KeptSessionTransport } from './kept-session';
-import { LineWatch, strategyLine } from '../line-watch';
+import { LineWatch, type LineTally, strategyLine } from '../line-watch';
 import { WrapperClient } from '../../protocols/wrapper/client-session';
 import type { DlmsTransport } from '../../protocols/transport';
 import { signOnModeE } from '../../protocols/iec62056-21/mode-e';
@@ -15,172 +14,17 @@ import { DlmsSession } from '../../protocols/dlms-client/session';
 import { MeterKnowledge, type ValueRequest, type ValueResult } from '../../protocols/dlms-client/reader';
 import type { MeterKnowledgeStore } from '../../protocols/dlms-client/knowledge';
 import { InterruptedRead, KnowledgeKeeper, type Kept } from './dlms-memory';
-import type { DlmsAuth } from '../../protocols/dlms-client/association';
 import { MemoryInvocationCounterStore, type InvocationCounterStore } from '../../protocols/dlms-client/invocation-counter';
 import type { SessionSecurity } from '../../protocols/dlms-client/session';
-import { hexToBytes } from '../../core/logger';
-import { MAX_HIGH_SECRET_BYTES, type SecurityPolicy, type SecuritySuite } from '../../protocols/dlms/security';
 import type { DeviceDriver, DriverContext, DriverSignal } from '../driver';
 
-/** The link settings a DLMS device is reached with, whichever profile configured it. */
-export interface DlmsLinkProfile {
-  mode: 'IEC' | 'DLMS-HDLC' | 'DLMS-WRAPPER';
-  referencing: 'LN' | 'SN';
-  auth: DlmsAuth;
-  password?: string;
-  client: number;
-  /** Security material of High* levels and ciphered associations (absent for None/Low without ciphering). */
-  security?: DlmsProfileSecurity;
-  /**
-   * Every secret of this device in text and byte form (password, keys, PEM text): the engine registers them
-   * with the Logger so no trace line, hex dump or export shows them.
-   */
-  secrets: (string | Uint8Array)[];
-  /** Key of this meter in the invocation counter store (the server address or serial number, with the port). */
-  meterKey: string;
-  server: HdlcAddress;
-  /** Wrapper destination wPort. */
-  logicalDevice: number;
-  timeoutMs: number;
-  retries: number;
-  /** Some meters (Elgama) want a bare SNRM without the parameter field. */
-  proposeHdlcParameters: boolean;
-  /** Information field and window proposed in SNRM (max_info_field, window_size); absent: 128 / 1. */
-  hdlcProposal?: { maxInfo: number; window: number };
-  /** IEC 62056-21 address for the mode E sign-on. */
-  iecAddress?: string;
-  /** Mode E: the highest baud rate to agree for HDLC (the device's configured rate). */
-  modeEMaxBaud: number;
-}
+/** IEC HDLC setup object: attribute 8 is the meter's inactivity timeout in seconds. */
+const HDLC_SETUP = Uint8Array.from([0, 0, 22, 0, 0, 255]);
 
-export interface DlmsProfileSecurity {
-  suite: SecuritySuite;
-  policy: SecurityPolicy;
-  clientSystemTitle: Uint8Array;
-  blockCipherKey?: Uint8Array;
-  authenticationKey?: Uint8Array;
-  dedicatedKey?: Uint8Array;
-  /** PEM text or hex, imported at connect time. */
-  ecdsaPrivateKey?: string;
-  serverPublicKey?: string;
-  invocationCounterObis: Uint8Array;
-  /** Read the frame counter through the public client (0x10) before associating: when anything is ciphered or GMAC is used. */
-  preReadCounter: boolean;
-}
-
-function keyBytes(hex: string | undefined, field: string, sizes: number[]): Uint8Array | undefined {
-  if (hex === undefined || hex === '') return undefined;
-  let b: Uint8Array;
-  try {
-    b = hexToBytes(hex);
-  } catch {
-    throw new MeterError('CONFIG_INVALID', `${field} is not hex.`);
-  }
-  if (!sizes.includes(b.length)) throw new MeterError('CONFIG_INVALID', `${field} must be ${sizes.join(' or ')} bytes, not ${b.length}.`);
-  return b;
-}
-
-/** The security part of a DLMS device's profile; CONFIG_INVALID when a level lacks what it needs. */
-export function dlmsSecurityFromConfig(d: DlmsDeviceConfig): { security?: DlmsProfileSecurity; secrets: (string | Uint8Array)[] } {
-  const secrets: (string | Uint8Array)[] = [];
-  if (d.password) secrets.push(d.password);
-  const suite = d.security_suite ?? 0;
-  const keySize = suite === 2 ? 32 : 16;
-  const policy = d.security_policy ?? 'none';
-  const auth = d.auth;
-  const hlsWithSecret = auth === 'High' || auth === 'HighMd5' || auth === 'HighSha1' || auth === 'HighSha256';
-  if ((auth === 'Low' || hlsWithSecret) && !d.password) throw new MeterError('CONFIG_INVALID', `auth ${auth} needs a password.`);
-  if (auth === 'High' && d.password) {
-    const n = new TextEncoder().encode(d.password).length;
-    // The password is the AES key, zero-padded as the widely deployed stack does (highSecretKey).
-    if (n < 1 || n > MAX_HIGH_SECRET_BYTES) throw new MeterError('CONFIG_INVALID', `auth High uses the password as an AES key: it must be 1 to ${MAX_HIGH_SECRET_BYTES} bytes long, not ${n}.`);
-  }
-  const needsSecurity = policy !== 'none' || auth === 'HighGmac' || auth === 'HighSha256' || auth === 'HighEcdsa';
-  if (!needsSecurity) return { secrets };
-  const clientSystemTitle = keyBytes(d.system_title, 'system_title', [8]);
-  if (!clientSystemTitle) throw new MeterError('CONFIG_INVALID', `auth ${auth} / security_policy ${policy} needs system_title (8 bytes hex).`);
-  const blockCipherKey = keyBytes(d.block_cipher_key, 'block_cipher_key', [keySize]);
-  const authenticationKey = keyBytes(d.authentication_key, 'authentication_key', [keySize]);
-  const dedicatedKey = keyBytes(d.dedicated_key, 'dedicated_key', [keySize]);
-  for (const k of [d.block_cipher_key, d.authentication_key, d.dedicated_key, d.ecdsa_private_key]) if (k) secrets.push(k);
-  if ((policy !== 'none' || auth === 'HighGmac') && !blockCipherKey) throw new MeterError('CONFIG_INVALID', `block_cipher_key is needed for ${policy !== 'none' ? `security_policy ${policy}` : 'HighGmac'}.`);
-  if ((policy === 'authenticated' || policy === 'authenticated_encrypted' || auth === 'HighGmac') && !authenticationKey) {
-    throw new MeterError('CONFIG_INVALID', 'authentication_key is needed for authenticated ciphering and HighGmac.');
-  }
-  if (auth === 'HighEcdsa') {
-    if (suite === 0) throw new MeterError('CONFIG_INVALID', 'HighEcdsa needs security_suite 1 (P-256) or 2 (P-384).');
-    if (!d.ecdsa_private_key || !d.server_public_key) throw new MeterError('CONFIG_INVALID', 'HighEcdsa needs ecdsa_private_key and server_public_key.');
-  }
-  const counterObis = parseObis(d.invocation_counter_obis || '0.0.43.1.0.255').obis;
-  return {
-    secrets,
-    security: {
-      suite,
-      policy,
-      clientSystemTitle,
-      ...(blockCipherKey ? { blockCipherKey } : {}),
-      ...(authenticationKey ? { authenticationKey } : {}),
-      ...(dedicatedKey ? { dedicatedKey } : {}),
-      ...(d.ecdsa_private_key ? { ecdsaPrivateKey: d.ecdsa_private_key } : {}),
-      ...(d.server_public_key ? { serverPublicKey: d.server_public_key } : {}),
-      invocationCounterObis: counterObis,
-      preReadCounter: policy !== 'none' || auth === 'HighGmac',
-    },
-  };
-}
+export { type DlmsLinkProfile, type DlmsProfileSecurity, dlmsSecurityFromConfig, dlmsProfileFromConfig, elgamaDlmsProfile } from './dlms-profile';
 
 /** Invocation counters of this process until the lead wires a persistent store (IndexedDB / file). */
 export const defaultInvocationCounterStore: InvocationCounterStore = new MemoryInvocationCounterStore();
-
-export function dlmsProfileFromConfig(d: DlmsDeviceConfig): DlmsLinkProfile {
-  const server =
-    d.serial_number > 0
-      ? serverAddressFromSerial(d.serial_number, {
-          formula: (sn) => applySerialNumberFormula(d.serial_number_formula, sn),
-          logical: 1,
-        })
-      : serverAddress({ logical: d.logical_address, physical: d.physical_address, size: d.address_size });
-  const { security, secrets } = dlmsSecurityFromConfig(d);
-  const where = d.ip ? `${d.ip}:${d.port}` : (d.device ?? '');
-  return {
-    mode: d.mode === 'DLMS' ? 'DLMS-HDLC' : d.mode,
-    referencing: d.type,
-    auth: d.auth,
-    ...(d.password ? { password: d.password } : {}),
-    client: d.client_address,
-    ...(security ? { security } : {}),
-    secrets,
-    meterKey: `${where}/${server.value.toString(16)}/${d.logical_address}`,
-    server,
-    logicalDevice: d.logical_address > 0 ? d.logical_address : 1,
-    timeoutMs: d.timeout_ms,
-    retries: d.retry_counter,
-    proposeHdlcParameters: true,
-    hdlcProposal: { maxInfo: d.max_info_field ?? 1024, window: d.window_size ?? 7 },
-    modeEMaxBaud: d.baudrate === 300 ? 9600 : d.baudrate,
-  };
-}
-
-/** GAMA 300 / GAMA 100 (Elgama meter_model 2 and 3): DLMS over HDLC, server address from the meter id. */
-export function elgamaDlmsProfile(d: ElgamaDeviceConfig): DlmsLinkProfile {
-  const low = d.client_address === 32 || d.password !== undefined;
-  return {
-    // The optical port signs on with IEC 62056-21 mode E; RS-485 (and TCP converters) speak HDLC at once.
-    mode: d.transport === 'serial' && d.baudrate === 300 ? 'IEC' : 'DLMS-HDLC',
-    referencing: d.meter_model === 3 ? d.type : 'SN',
-    auth: low ? 'Low' : 'None',
-    ...(d.password ? { password: d.password } : {}),
-    client: d.client_address,
-    secrets: d.password ? [d.password] : [],
-    meterKey: `elgama/${d.id}`,
-    server: serverAddressFromSerial(d.id, { logical: 1 }),
-    logicalDevice: 1,
-    timeoutMs: d.timeout_ms,
-    retries: d.retry_counter,
-    proposeHdlcParameters: false,
-    modeEMaxBaud: 9600,
-  };
-}
 
 /**
  * DLMS/COSEM device driver: one association per connection, kept open between polls; values read with
@@ -221,8 +65,14 @@ export class DlmsDriver implements DeviceDriver {
 
   /** An interrupted read waits to be completed: the runner re-establishes (after reconnect_time) rather than give up. */
   get resumable(): boolean {
-    return this.interrupted.pending;
+    return this.interrupted.pending || this.droppedOnList;
   }
+
+  /**
+   * The meter dropped the link on a list before anything was read (lists are off for it now): the runner
+   * re-establishes and the read goes one by one, a different path, rather than report the poll lost.
+   */
+  private droppedOnList = false;
 
   /** The readings an interrupted read completed, handed over once when the runner gives up on the rest. */
   takeKept(signals: DriverSignal[]): Reading[] {
@@ -311,6 +161,7 @@ export class DlmsDriver implements DeviceDriver {
       log: ctx.log,
       signal: ctx.signal,
       onBlock: (blocks, bytes) => ctx.onProgress?.(bytes, 0),
+      measure: (what, run) => this.measured(ctx, what, run),
     });
     try {
       await session.connect();
@@ -373,17 +224,25 @@ export class DlmsDriver implements DeviceDriver {
     const todo = valid.map((_, i) => i).filter((i) => !carried.has(i));
     const progress: (ValueResult | undefined)[] = [];
     let fresh: ValueResult[];
+    // The HDLC inactivity timeout (keepsSession) rides last in the first read instead of a request of its own.
+    const askTimeout = this.inactivityMs === undefined && this.hdlc !== undefined && this.profile.referencing === 'LN';
+    const asked = todo.map((i) => valid[i]);
+    if (askTimeout) asked.push({ obis: HDLC_SETUP, attribute: 8, classId: 23 });
+    const listsWere = this.knowledge.lists.mode;
+    this.droppedOnList = false;
     const line0 = this.lineWatch.snapshot();
     const trips0 = this.transport?.stats.roundTrips ?? 0;
     const t0 = ctx.clock.now();
     try {
-      fresh = await this.session.readValues(todo.map((i) => valid[i]), progress);
+      fresh = await this.session.readValues(asked, progress);
+      if (askTimeout) this.adoptInactivityTimeout(fresh.pop(), ctx);
     } catch (e) {
       const at = ctx.clock.wallTime();
       todo.forEach((i, k) => {
         const r = progress[k];
         if (r) carried.set(i, { result: r, ts: at });
       });
+      this.droppedOnList = listsWere === 'on' && this.knowledge.lists.mode === 'off' && toMeterError(e).code === 'PORT_LOST';
       if (carried.size > 0) {
         this.interrupted.keep(key, carried, parsed.flatMap((p, i) => (p instanceof MeterError ? [] : [i])));
         ctx.log(3, `${this.deviceAlias}: the link failed after ${carried.size} of ${valid.length} values; they are kept and the rest is asked after reconnecting.`);
@@ -391,12 +250,7 @@ export class DlmsDriver implements DeviceDriver {
       await this.keeper.save(ctx.log);
       throw e;
     }
-    const n = this.hdlc?.negotiated;
-    ctx.log(
-      3,
-      strategyLine(`${this.deviceAlias}: read ${todo.length} values`, line0, this.lineWatch.snapshot(), ctx.clock.now() - t0, (this.transport?.stats.roundTrips ?? 0) - trips0,
-        n ? `HDLC ${n.maxInfoRx} B / window ${n.windowRx}` : undefined),
-    );
+    this.strategy(ctx, `read ${todo.length} values`, line0, trips0, t0);
     await this.keeper.save(ctx.log);
     const ts = ctx.clock.wallTime();
     const all = new Map<number, Kept>(carried);
@@ -410,6 +264,23 @@ export class DlmsDriver implements DeviceDriver {
     });
   }
 
+  /** The trace's strategy line (level 3) for what was done since `line0` / `trips0` / `t0`. */
+  private strategy(ctx: DriverContext, what: string, line0: LineTally, trips0: number, t0: number): void {
+    const n = this.hdlc?.negotiated;
+    const trips = (this.transport?.stats.roundTrips ?? 0) - trips0;
+    ctx.log(3, strategyLine(`${this.deviceAlias}: ${what}`, line0, this.lineWatch.snapshot(), ctx.clock.now() - t0, trips, n ? `HDLC ${n.maxInfoRx} B / window ${n.windowRx}` : undefined));
+  }
+
+  /** A profile or object-list read, with its strategy line (the app's operations, outside `read`). */
+  private async measured<T>(ctx: DriverContext, what: string, run: () => Promise<T>): Promise<T> {
+    const line0 = this.lineWatch.snapshot();
+    const trips0 = this.transport?.stats.roundTrips ?? 0;
+    const t0 = ctx.clock.now();
+    const result = await run();
+    this.strategy(ctx, what, line0, trips0, t0);
+    return result;
+  }
+
   /**
    * Whether a session kept idle for `idleMs` is still open at the meter: its HDLC inactivity timeout, read
    * once (one request, in the first kept session only) from the HDLC setup object 0.0.22.0.0.255 (class
@@ -421,19 +292,24 @@ export class DlmsDriver implements DeviceDriver {
     if (this.inactivityMs === undefined) {
       this.inactivityMs = null;
       if (this.profile.referencing === 'LN') {
+        // Normally read with the first poll already; here only when that poll did not get to it.
         try {
-          const [r] = await this.session.readValues([{ obis: parseObis('0.0.22.0.0.255').obis, attribute: 8, classId: 23 }]);
-          const d = r?.data;
-          if (!r?.error && d?.type === 'uint16') this.inactivityMs = d.value * 1000;
+          const [r] = await this.session.readValues([{ obis: HDLC_SETUP, attribute: 8, classId: 23 }]);
+          this.adoptInactivityTimeout(r, ctx);
         } catch (e) {
           ctx.log(4, `${this.deviceAlias}: HDLC inactivity timeout not readable: ${toMeterError(e).message}`);
           return false;
         }
-        ctx.log(3, `${this.deviceAlias}: HDLC inactivity timeout ${this.inactivityMs === null ? 'unknown' : `${this.inactivityMs / 1000} s`}`);
       }
     }
     const t = this.inactivityMs;
     return t === null || t === 0 || idleMs < t;
+  }
+
+  private adoptInactivityTimeout(r: ValueResult | undefined, ctx: DriverContext): void {
+    const d = r?.data;
+    this.inactivityMs = !r?.error && d?.type === 'uint16' ? d.value * 1000 : null;
+    ctx.log(3, `${this.deviceAlias}: HDLC inactivity timeout ${this.inactivityMs === null ? 'unknown' : `${this.inactivityMs / 1000} s`}`);
   }
 
   /** Never fails for what happens at the release: the readings already returned stay good. */

@@ -46,7 +46,7 @@ function fits(shape: Shape, d: DlmsData): boolean {
     case 'any':
       return true;
     case 'simple':
-      return d.type !== 'array' && d.type !== 'structure' && d.type !== 'compact-array';
+      return d.type !== 'array' && d.type !== 'structure' && d.type !== 'compact-array' && !wrappedNumber(d);
     case 'unsigned':
       return d.type === 'uint8' || d.type === 'uint16' || d.type === 'uint32' || d.type === 'uint64';
     case 'integer':
@@ -72,6 +72,20 @@ function fits(shape: Shape, d: DlmsData): boolean {
     case 'octets-or-structure':
       return d.type === 'octet-string' || d.type === 'structure';
   }
+}
+
+// A-XDR tags of fixed-size numbers and their sizes: int32, uint32, int8, int16, uint8, uint16, int64, uint64, enum, float32, float64.
+const NUMBER_SIZES = new Map([[0x05, 4], [0x06, 4], [0x0f, 1], [0x10, 2], [0x11, 1], [0x12, 2], [0x14, 8], [0x15, 8], [0x16, 1], [0x17, 4], [0x18, 8]]);
+
+/**
+ * A register value that is an octet-string holding exactly one encoded number: the value wrapped a second
+ * time (firmware that does this in list answers). A text or BCD register never starts with such a tag byte
+ * followed by exactly that many bytes, so this is not a value to scale.
+ */
+function wrappedNumber(d: DlmsData): boolean {
+  if (d.type !== 'octet-string' || d.value.length < 2) return false;
+  const size = NUMBER_SIZES.get(d.value[0]);
+  return size !== undefined && d.value.length === 1 + size;
 }
 
 function isInteger(d: DlmsData): boolean {

@@ -14,7 +14,10 @@
  * - an error item followed by further items: the items from the error on are read again singly (the ones
  *   before it passed their checks), and that attribute is kept out of lists from now on, so a meter that
  *   poisons the rest of a list after an error never gets the chance again;
- * - a dropped link: thrown on (the caller keeps what was read and re-establishes), lists off.
+ * - a dropped link: thrown on (the caller keeps what was read and re-establishes), lists off;
+ * - an item whose class is only guessed (Slot.guessed) and is refused or implausible: handed back for class
+ *   discovery, the items after it asked again in a list without it, nothing held against the meter's
+ *   lists; a whole list refused with a guessed class in it is read one by one, lists kept on.
  */
 import { MeterError, toMeterError } from '../../core/errors';
 import type { SessionLog } from '../../core/logger';
@@ -33,16 +36,29 @@ export interface Slot {
   attribute: number;
   /** SN: the attribute's short name. */
   name?: number;
-  /** False for attributes whose class is not confirmed: they never ride in a list. */
+  /** False for attributes that must not ride in a list (SN objects not resolved from the object list). */
   listable: boolean;
+  /**
+   * The class is a guess from the OBIS code (cosem/signal.ts), not confirmed by a good read: a refusal of
+   * this item says "wrong class", not "this meter garbles lists", so it is handed back for class discovery
+   * without blaming the meter's lists, and the items after it are asked again in a list of their own.
+   */
+  guessed?: boolean;
 }
 
 /** What the meter said for one item, before checking. */
 export type Outcome = { type: 'data'; value: DlmsData } | { type: 'error'; result: number };
 
-/** A checked answer: a plausible value, or a typed error. */
-/** A checked answer. `dataAccessResult` is set when the meter itself refused the attribute as named. */
-export type Answer = { type: 'data'; value: DlmsData } | { type: 'error'; error: MeterError; dataAccessResult?: number };
+/**
+ * A checked answer: a plausible value, or a typed error. `dataAccessResult` is set when the meter itself
+ * refused the attribute as named; `inList` when that refusal (or implausible value) came as a list item.
+ */
+export type Answer = { type: 'data'; value: DlmsData } | { type: 'error'; error: MeterError; dataAccessResult?: number; inList?: true };
+
+/** The meter refused a guessed class, or answered it with a value the class does not allow: try another class. */
+export function isClassRefusal(a: Answer): boolean {
+  return a.type === 'error' && (a.dataAccessResult !== undefined || a.error.code === 'TYPE_MISMATCH');
+}
 
 export interface ListOps {
   list(slots: Slot[]): Promise<Outcome[]>;
@@ -85,15 +101,21 @@ export class CheckedLists {
     const listed: number[] = [];
     const single: number[] = [];
     slots.forEach((s, i) => (s.listable && !this.known.errorsInLists.has(s.key) && !this.known.wrongInLists.has(s.key) ? listed : single).push(i));
-    let at = 0;
-    while (at < listed.length) {
-      const size = this.listSize();
-      const chunk = listed.slice(at, at + size);
-      at += chunk.length;
-      if (chunk.length === 1) single.push(chunk[0]);
-      else await this.readList(slots, chunk, settle);
-    }
+    await this.readListed(slots, listed, settle, single);
     for (const i of single) settle(i, await this.readSingle(slots[i]));
+  }
+
+  /** `indices` in lists of the size allowed now; a lone item left over joins `single` (or is read now). */
+  private async readListed(slots: Slot[], indices: number[], settle: (index: number, answer: Answer) => void, single?: number[]): Promise<void> {
+    let at = 0;
+    while (at < indices.length) {
+      const size = this.listSize();
+      const chunk = indices.slice(at, at + size);
+      at += chunk.length;
+      if (chunk.length > 1) await this.readList(slots, chunk, settle);
+      else if (single) single.push(chunk[0]);
+      else settle(chunk[0], await this.readSingle(slots[chunk[0]]));
+    }
   }
 
   /** One attribute, one request; its value checked like a list item's. Session failures are thrown. */
@@ -123,8 +145,11 @@ export class CheckedLists {
       }
       if (isSizeFailure(err) && (this.known.lists.largestWorked ?? 0) < asked.length) {
         this.shrink(asked.length, err.message, e instanceof ListCutShort ? e.answered : undefined);
-      }
-      else this.listsOff(`a list answer failed: ${err.message}`);
+      } else if (asked.some((s) => s.guessed)) {
+        // Some meters refuse a whole list for one wrong class in it: not held against their lists (if lists
+        // themselves fail, the next list, of confirmed classes only, turns them off).
+        this.log?.(4, `A list naming classes not confirmed yet failed (${err.message}): its ${asked.length} items are read one by one.`);
+      } else this.listsOff(`a list answer failed: ${err.message}`);
       for (const i of chunk) settle(i, await this.readSingle(slots[i]));
       return;
     }
@@ -133,12 +158,25 @@ export class CheckedLists {
     // items before it can show the meter garbling a list.
     const firstError = outcomes.findIndex((o, k) => o.type === 'error' && k < outcomes.length - 1);
     const judged = firstError < 0 ? answers.length : firstError;
-    const wrong = answers.findIndex((a, k) => k < judged && a.type === 'error' && outcomes[k].type === 'data');
+    const isWrong = (k: number): boolean => k < judged && answers[k].type === 'error' && outcomes[k].type === 'data';
+    const wrong = answers.findIndex((_, k) => isWrong(k));
+    if (wrong >= 0 && asked.every((s, k) => !isWrong(k) || s.guessed)) {
+      // Only guessed classes answered with a value their class does not allow: a wrong guess (a meter that
+      // ignores the class and answers another attribute), not a garbled list. Those go back for discovery;
+      // the rest are not believed either (they came in the same answer) and are asked again in a list.
+      const rest: number[] = [];
+      chunk.forEach((i, k) => {
+        if (isWrong(k)) settle(i, inList(answers[k]));
+        else rest.push(i);
+      });
+      await this.readListed(slots, rest, settle);
+      return;
+    }
     if (wrong >= 0) {
       // The garbled items are known: they are read singly from now on; the request is read again singly.
       for (let k = 0; k < judged; k++) {
         const a = answers[k];
-        if (a.type === 'error' && outcomes[k].type === 'data') {
+        if (a.type === 'error' && outcomes[k].type === 'data' && !asked[k].guessed) {
           this.known.wrongInLists.add(asked[k].key);
           this.log?.(3, `This meter answers lists unreliably (${a.error.message.replace(/^.*?: /, '')}): reading ${asked[k].key} one by one from now on.`);
         }
@@ -149,10 +187,25 @@ export class CheckedLists {
     }
     if (firstError < 0) {
       this.worked(asked.length);
-      answers.forEach((a, k) => settle(chunk[k], a));
+      answers.forEach((a, k) => settle(chunk[k], a.type === 'error' ? inList(a) : a));
       return;
     }
     for (let k = 0; k < firstError; k++) settle(chunk[k], answers[k]);
+    if (asked[firstError].guessed) {
+      // A guessed class refused: the meter said nothing about its lists. The items after it are not believed
+      // (some meters shift them) and are asked again, in a list without the refused one.
+      const refused = asked[firstError];
+      settle(chunk[firstError], inList(answers[firstError]));
+      // The same object under the same guessed class (its scaler) would be refused too: not asked again.
+      const rest: number[] = [];
+      for (const i of chunk.slice(firstError + 1)) {
+        const s = slots[i];
+        if (s.guessed && s.classId === refused.classId && sameObis(s.obis, refused.obis)) settle(i, inList(answers[firstError]));
+        else rest.push(i);
+      }
+      await this.readListed(slots, rest, settle);
+      return;
+    }
     // An error item with items after it: those are not believed (some meters shift them), and the erring
     // attribute stays out of lists from now on.
     this.known.errorsInLists.add(asked[firstError].key);
@@ -208,4 +261,12 @@ export function check(slot: Slot, outcome: Outcome): Answer {
   const why = implausibility(slot.classId, slot.obis, slot.attribute, outcome.value);
   if (why !== undefined) return { type: 'error', error: new MeterError('TYPE_MISMATCH', `${slot.key}: ${why}.`) };
   return { type: 'data', value: outcome.value };
+}
+
+function inList(a: Answer): Answer {
+  return a.type === 'error' ? { ...a, inList: true } : a;
+}
+
+function sameObis(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
 }

@@ -13,7 +13,7 @@ import type { SessionLog } from '../../core/logger';
 import { formatObis, obisKey } from '../cosem/obis';
 import { decodeObjectListLN } from '../cosem/object-list';
 import { classCandidates } from '../cosem/signal';
-import { type Answer, type CheckedLists, type Slot, isSessionFailure } from './checked-lists';
+import { type Answer, type CheckedLists, type Slot, isClassRefusal, isSessionFailure } from './checked-lists';
 import type { MeterKnowledge } from './knowledge';
 import type { DlmsServices } from './services';
 
@@ -32,19 +32,26 @@ export class ClassDiscovery {
     private readonly log?: SessionLog,
   ) {}
 
-  /** Read one attribute of an object whose class is not confirmed; the class is confirmed on the way. */
-  async read(obis: Uint8Array, attribute: number): Promise<Discovered> {
+  /**
+   * Read one attribute of an object whose class is not confirmed; the class is confirmed on the way.
+   * `refused`: the meter already refused the first guess (in a list, or singly) — then the other candidates
+   * are tried first, and the first guess is asked again on its own only when the refusal came in a list.
+   */
+  async read(obis: Uint8Array, attribute: number, refused?: Answer): Promise<Discovered> {
     const key = obisKey(obis);
     const candidates = classCandidates(obis);
     // An object list already read for this meter answers at once.
     const listed = this.known.objectList?.get(key);
     if (this.known.objectList && listed === undefined) return { classId: candidates[0], answer: absent(obis) };
     const first = listed ?? candidates[0];
-    const answer = await this.lists.readSingle(slot(first, obis, attribute));
-    if (answer.type === 'data') return this.confirmed(key, first, answer);
-    // Only the meter refusing the object as named says the class may be wrong; an answer that came but
-    // did not decode (trailing bytes, a wrong type) is that value's own error.
-    if (listed !== undefined || answer.dataAccessResult === undefined) return { classId: first, answer };
+    let answer: Answer | undefined = listed === undefined && refused && isClassRefusal(refused) ? refused : undefined;
+    if (answer === undefined) {
+      answer = await this.lists.readSingle(slot(first, obis, attribute));
+      if (answer.type === 'data') return this.confirmed(key, first, answer);
+      // Only the meter refusing the object as named (or answering a value its class does not allow) says the
+      // class may be wrong; an answer that came but did not decode is that value's own error.
+      if (listed !== undefined || !isClassRefusal(answer)) return { classId: first, answer };
+    }
     // The other classes the OBIS code allows cost one short GET each; the object list can be kilobytes
     // (seconds at 9600 baud), so it is read only when no plausible class answers.
     for (const classId of candidates.slice(1)) {
@@ -53,6 +60,12 @@ export class ClassDiscovery {
         this.log?.(3, `${formatObis(obis)} answered as class ${classId}, not ${first} as first guessed.`);
         return this.confirmed(key, classId, next);
       }
+    }
+    if (answer.type === 'error' && answer.inList) {
+      // Refused inside a list only: the guess itself may be right, asked on its own.
+      answer = await this.lists.readSingle(slot(first, obis, attribute));
+      if (answer.type === 'data') return this.confirmed(key, first, answer);
+      if (!isClassRefusal(answer)) return { classId: first, answer };
     }
     const fromList = await this.objectListClass(key);
     if (fromList === 'absent') return { classId: first, answer: absent(obis) };
@@ -101,7 +114,11 @@ export class ClassDiscovery {
 }
 
 function absent(obis: Uint8Array): Answer {
-  return { type: 'error', error: new MeterError('OBJECT_UNDEFINED', `${formatObis(obis)} is not in the association's object list.`) };
+  return { type: 'error', error: absentError(obis) };
+}
+
+export function absentError(obis: Uint8Array): MeterError {
+  return new MeterError('OBJECT_UNDEFINED', `${formatObis(obis)} is not in the association's object list.`);
 }
 
 export function slot(classId: number, obis: Uint8Array, attribute: number, listable = true): Slot {

@@ -1,13 +1,13 @@
-import { MeterError, ProtocolError, toMeterError } from '../../core/errors';
+import { MeterError, ProtocolError } from '../../core/errors';
 import type { ReadResult } from '../dlms/apdu/types';
 import type { DlmsData } from '../dlms/axdr/types';
-import { scalerAttributeFor, snAttributeAddress } from '../cosem/classes';
+import { snAttributeAddress } from '../cosem/classes';
 import { obisKey } from '../cosem/obis';
 import { type SnObjectEntry, decodeObjectListSN } from '../cosem/object-list';
-import { applyScalerUnit, decodeScalerUnit } from '../cosem/scaler';
 import { classCandidates } from '../cosem/signal';
-import { type Answer, CheckedLists, type ListOps, type Outcome, type Slot } from './checked-lists';
-import { ClassDiscovery, slot } from './class-discovery';
+import { CheckedLists, type ListOps, type Outcome } from './checked-lists';
+import { ClassDiscovery, absentError, slot } from './class-discovery';
+import { Plan } from './read-plan';
 import { MeterKnowledge } from './knowledge';
 import { type DlmsServices, unwrapReadResult } from './services';
 
@@ -52,10 +52,11 @@ const LOGICAL_DEVICE_NAME = Uint8Array.from([0, 0, 42, 0, 0, 255]);
 
 /**
  * Reads a set of attributes with the fewest round trips the meter allows and believes nothing unchecked:
- * attributes whose class is confirmed go in lists sized to the PDU and to what the meter has shown it
- * takes (checked-lists.ts); the others are read singly first, with class discovery from the object list
- * (class-discovery.ts). scaler_unit attributes join the lists the first time only. Results are handed to
- * `progress` as each one is complete, so a caller keeps everything read before a dropped link.
+ * every attribute goes in lists sized to the PDU and to what the meter has shown it takes
+ * (checked-lists.ts), those whose class is only guessed from the OBIS code too; a guess the meter refuses
+ * goes through class discovery afterwards (class-discovery.ts). scaler_unit attributes join the lists the
+ * first time only. Results are handed to `progress` as each one is complete, so a caller keeps everything
+ * read before a dropped link.
  */
 export class AttributeReader {
   private readonly lists: CheckedLists;
@@ -66,7 +67,7 @@ export class AttributeReader {
     private readonly caps: ReadCapabilities,
     private readonly known: MeterKnowledge,
     /** Largest number of attributes per list request, whatever the PDU allows (meters have limits too). */
-    maxListItems = 32,
+    maxListItems = 64,
   ) {
     const sn = caps.referencing === 'SN';
     const pduItems = sn
@@ -86,6 +87,7 @@ export class AttributeReader {
    * a failure of the session itself (link lost, silence) is thrown after that.
    */
   async read(requests: ValueRequest[], progress: (ValueResult | undefined)[] = []): Promise<ValueResult[]> {
+    if (this.identityPending) return this.readWithIdentity(requests, progress);
     // The same attribute asked twice (two signals on one value) is read once: both get the same answer.
     const unique = new Map<string, number>();
     const firstOf = requests.map((r) => {
@@ -112,9 +114,19 @@ export class AttributeReader {
     const results: ValueResult[] = requests.map(() => ({}));
     const plan = new Plan(requests, results, progress, this.known);
     if (this.caps.referencing === 'SN') await this.planSN(plan);
-    else await this.planLN(plan);
+    else this.planLN(plan);
     plan.compact();
     await this.lists.readAll(plan.slots, (k, answer) => plan.settle(k, answer));
+    // Guessed classes the meter refused: class discovery for those only, then their scalers in one list.
+    const redo = plan.takeRedo();
+    if (redo.length > 0) {
+      const from = plan.slots.length;
+      for (const [index, refused] of redo) {
+        const req = requests[index];
+        plan.rediscovered(index, await this.discovery.read(req.obis, req.attribute, refused));
+      }
+      await this.lists.readAll(plan.slots.slice(from), (k, answer) => plan.settle(from + k, answer));
+    }
     plan.finishAll();
     return results;
   }
@@ -124,8 +136,52 @@ export class AttributeReader {
    * learnt when it is not. Returns false when the knowledge was dropped.
    */
   async checkIdentity(): Promise<boolean> {
+    this.identityPending = false;
     const [ldn] = await this.read([{ obis: LOGICAL_DEVICE_NAME, attribute: 2, classId: 1 }]);
-    if (!ldn.data) return true; // a meter without a readable name: nothing to compare
+    return this.adoptIdentity(ldn);
+  }
+
+  private identityPending = false;
+
+  /**
+   * Check the identity (checkIdentity) in the next read instead of a request of its own: the logical device
+   * name rides last in its list (an error item there poisons nothing). Until then nothing read is handed out
+   * under knowledge that may belong to another meter.
+   */
+  deferIdentityCheck(): void {
+    this.identityPending = true;
+  }
+
+  get identityCheckPending(): boolean {
+    return this.identityPending;
+  }
+
+  private async readWithIdentity(requests: ValueRequest[], progress: (ValueResult | undefined)[]): Promise<ValueResult[]> {
+    this.identityPending = false;
+    const asked = requests.findIndex((r) => r.attribute === 2 && (r.classId ?? 1) === 1 && obisKey(r.obis) === obisKey(LOGICAL_DEVICE_NAME));
+    const all = asked >= 0 ? requests : [...requests, { obis: LOGICAL_DEVICE_NAME, attribute: 2, classId: 1 }];
+    // Knowledge learnt under no name cannot belong to another meter: what was read stands even if the read fails.
+    const trusted = this.known.identity === undefined;
+    const inner: (ValueResult | undefined)[] = [];
+    let results: ValueResult[];
+    try {
+      results = await this.read(all, inner);
+    } catch (e) {
+      if (trusted) requests.forEach((_, i) => inner[i] !== undefined && (progress[i] = inner[i]));
+      this.identityPending = true;
+      throw e;
+    }
+    if (this.adoptIdentity(results[asked >= 0 ? asked : requests.length])) {
+      requests.forEach((_, i) => inner[i] !== undefined && (progress[i] = inner[i]));
+      return results.slice(0, requests.length);
+    }
+    // What was learnt belonged to another meter (and is forgotten now): read again without it.
+    return this.read(requests, progress);
+  }
+
+  /** Take the logical device name read; false when it differs from the knowledge's, which is then forgotten. */
+  private adoptIdentity(ldn: ValueResult | undefined): boolean {
+    if (!ldn?.data) return true; // a meter without a readable name: nothing to compare
     const identity = identityOf(ldn.data);
     if (this.known.identity === identity) return true;
     const had = this.known.identity !== undefined;
@@ -140,7 +196,13 @@ export class AttributeReader {
 
   // ---- LN ------------------------------------------------------------------------------------------
 
-  private async planLN(plan: Plan): Promise<void> {
+  /**
+   * Every value in the lists, the confirmed classes and the guessed ones alike, with the scalers not known
+   * yet: the first read of a meter takes as many round trips as a later poll. A guessed class the meter
+   * refuses (or answers with a value the class does not allow) is handed back by the checked lists without
+   * poisoning the others, and goes through class discovery afterwards (readUnique).
+   */
+  private planLN(plan: Plan): void {
     for (const [index, req] of plan.requests.entries()) {
       const key = obisKey(req.obis);
       const classId = req.classId ?? this.known.confirmedClass(key);
@@ -148,11 +210,12 @@ export class AttributeReader {
         plan.addValue(index, slot(classId, req.obis, req.attribute));
         continue;
       }
-      // Not confirmed: one GET on its own (a wrong guess inside a list can poison the items after it).
-      const found = await this.discovery.read(req.obis, req.attribute);
-      plan.results[index].classId = found.classId;
-      if (found.answer.type === 'error') plan.fail(index, found.answer.error);
-      else plan.settle(plan.addValue(index, slot(found.classId, req.obis, req.attribute, false), true), found.answer);
+      if (this.known.objectList) {
+        // The meter's object list was read and does not hold it.
+        plan.fail(index, absentError(req.obis));
+        continue;
+      }
+      plan.addValue(index, { ...slot(classCandidates(req.obis)[0], req.obis, req.attribute), guessed: true });
     }
   }
 
@@ -181,157 +244,6 @@ export class AttributeReader {
     this.known.snObjects = decodeObjectListSN(unwrapReadResult(answer));
     this.known.dirty = true;
     return this.known.snObjects;
-  }
-}
-
-/**
- * The slots of one read and how their answers come together: a request is complete when its value is
- * settled and its scaler (when its class has one) is known or has failed.
- */
-class Plan {
-  readonly slots: Slot[] = [];
-  private readonly owner: { index: number; kind: 'value' | 'scaler'; alsoScaler?: boolean }[] = [];
-  private readonly scalerSlot = new Map<string, number>();
-  private readonly waiting = new Map<number, string>();
-  private readonly done = new Set<number>();
-
-  constructor(
-    readonly requests: ValueRequest[],
-    readonly results: ValueResult[],
-    private readonly progress: (ValueResult | undefined)[],
-    private readonly known: MeterKnowledge,
-  ) {}
-
-  /** Add request `index`'s value slot (and its scaler slot when needed); returns the value slot number. */
-  addValue(index: number, s: Slot, settledElsewhere = false, snBase?: number): number {
-    this.results[index].classId = s.classId;
-    const k = this.slots.length;
-    if (!settledElsewhere) {
-      this.slots.push(s);
-      this.owner.push({ index, kind: 'value' });
-    }
-    const sAttr = scalerAttributeFor(s.classId, s.attribute);
-    if (sAttr !== undefined) {
-      const key = `${obisKey(s.obis)}:${sAttr}`;
-      if (!this.known.scalers.has(key)) {
-        this.waiting.set(index, key);
-        if (!this.scalerSlot.has(key)) {
-          const sc = slot(s.classId, s.obis, sAttr);
-          if (snBase !== undefined) sc.name = snAttributeAddress(snBase, sAttr);
-          this.scalerSlot.set(key, this.slots.length);
-          this.slots.push(sc);
-          this.owner.push({ index, kind: 'scaler' });
-        }
-      }
-    }
-    return settledElsewhere ? -1 - index : k;
-  }
-
-  fail(index: number, error: MeterError): void {
-    this.results[index].error = error;
-    this.complete(index);
-  }
-
-  /** A scaler_unit that is also asked for as a value (a whole-meter read) is read once, for both. */
-  compact(): void {
-    const valueAt = new Map<string, number>();
-    this.slots.forEach((s, k) => {
-      if (this.owner[k].kind === 'value') valueAt.set(s.key, k);
-    });
-    for (let k = this.slots.length - 1; k >= 0; k--) {
-      const v = valueAt.get(this.slots[k].key);
-      if (this.owner[k].kind !== 'scaler' || v === undefined || this.slots[v].classId !== this.slots[k].classId) continue;
-      this.owner[v].alsoScaler = true;
-      this.slots.splice(k, 1);
-      this.owner.splice(k, 1);
-      // Value slots after the removed one moved down by one.
-      for (const [key, at] of valueAt) if (at > k) valueAt.set(key, at - 1);
-    }
-  }
-
-  /** Slot k's checked answer (a negative k names a request whose value was read outside the slots). */
-  settle(k: number, answer: Answer): void {
-    if (k < 0) {
-      this.putValue(-1 - k, answer);
-      return;
-    }
-    const o = this.owner[k];
-    if (o.kind === 'value') {
-      this.putValue(o.index, answer);
-      if (!o.alsoScaler) return;
-    }
-    const key = this.slots[k].key;
-    if (answer.type === 'data') {
-      try {
-        this.known.scalers.set(key, decodeScalerUnit(answer.value));
-        this.known.dirty = true;
-      } catch (e) {
-        this.scalerFailed(key, toMeterError(e));
-      }
-    } else this.scalerFailed(key, answer.error);
-    for (const [index, wanted] of this.waiting) if (wanted === key) this.tryComplete(index);
-  }
-
-  private readonly scalerErrors = new Map<string, MeterError>();
-
-  private scalerFailed(key: string, error: MeterError): void {
-    // An unscaled register value is a wrong value (by a power of ten): the value is reported as failed.
-    this.scalerErrors.set(key, new MeterError(error.code, `The scaler_unit (${key}) could not be read: ${error.message}`));
-  }
-
-  private putValue(index: number, answer: Answer): void {
-    const res = this.results[index];
-    if (answer.type === 'data') {
-      res.data = answer.value;
-      if (res.classId !== undefined && this.known.classes.get(obisKey(this.requests[index].obis)) === undefined && this.requests[index].classId === undefined) {
-        this.known.classes.set(obisKey(this.requests[index].obis), res.classId);
-        this.known.dirty = true;
-      }
-    } else res.error = answer.error;
-    this.tryComplete(index);
-  }
-
-  private tryComplete(index: number): void {
-    const res = this.results[index];
-    if (this.done.has(index) || (res.data === undefined && res.error === undefined)) return;
-    const wanted = this.waiting.get(index);
-    if (res.data !== undefined && wanted !== undefined) {
-      const failed = this.scalerErrors.get(wanted);
-      if (failed) {
-        delete res.data;
-        res.error = failed;
-      } else if (!this.known.scalers.has(wanted)) return;
-    }
-    this.complete(index);
-  }
-
-  private complete(index: number): void {
-    const res = this.results[index];
-    const req = this.requests[index];
-    if (res.data !== undefined && res.classId !== undefined && res.error === undefined) {
-      const sAttr = scalerAttributeFor(res.classId, req.attribute);
-      const su = sAttr === undefined ? undefined : this.known.scalers.get(`${obisKey(req.obis)}:${sAttr}`);
-      if (su) {
-        try {
-          res.scaled = applyScalerUnit(res.data, su);
-        } catch (e) {
-          delete res.data;
-          res.error = toMeterError(e);
-        }
-      }
-    }
-    this.done.add(index);
-    this.progress[index] = res;
-  }
-
-  /** Anything not settled by now was never answered (should not happen): say so rather than show nothing. */
-  finishAll(): void {
-    this.results.forEach((res, index) => {
-      if (this.done.has(index)) return;
-      if (res.data === undefined && res.error === undefined) res.error = new MeterError('PROTOCOL', 'No answer for this attribute.');
-      this.waiting.delete(index);
-      this.complete(index);
-    });
   }
 }
 

@@ -4,7 +4,7 @@ import type { DlmsTransport } from '../transport';
 import type { DlmsData } from '../dlms/axdr/types';
 import type { AttributeDescriptor, MethodDescriptor, SelectiveAccess } from '../dlms/apdu/types';
 import { scalerAttributeFor } from '../cosem/classes';
-import { obisKey } from '../cosem/obis';
+import { formatObis, obisKey } from '../cosem/obis';
 import { type LnObjectEntry, type SnObjectEntry, decodeObjectListLN } from '../cosem/object-list';
 import { type ProfileBuffer, decodeCaptureObjects, decodeProfileBuffer, entryDescriptor, rangeDescriptor } from '../cosem/profile';
 import { type ScalerUnit, decodeScalerUnit } from '../cosem/scaler';
@@ -49,9 +49,17 @@ export interface DlmsSessionOptions extends AssociationParams {
   signal?: AbortSignal;
   /** Release the association with RLRQ before closing the link. Default: on for the TCP wrapper only, since HDLC DISC releases it anyway. */
   releaseWithRlrq?: boolean;
-  /** Most attributes in one GET-with-list (meters have their own limits). Default 32. */
+  /**
+   * Most attributes in one GET-with-list (meters have their own limits, learnt when a list is cut or refused).
+   * Default 64: 20 values with their scalers and the identity check fit one request on first contact.
+   */
   maxListItems?: number;
   onBlock?: (blocks: number, bytes: number) => void;
+  /**
+   * Wraps the operations that do not go through readValues (profiles, the object list), so the caller can
+   * write its strategy line for them too (issue 16: round trips, turnarounds, bytes, line time).
+   */
+  measure?: <T>(what: string, run: () => Promise<T>) => Promise<T>;
 }
 
 export interface ProfileColumn {
@@ -173,7 +181,7 @@ export class DlmsSession {
           serverMaxPdu: planningMax,
         },
         this.knowledge,
-        this.opts.maxListItems ?? 32,
+        this.opts.maxListItems ?? 64,
       );
     } catch (e) {
       // An accepted (or HLS-pending) association is released before the link goes down.
@@ -243,6 +251,15 @@ export class DlmsSession {
     return this.reader.checkIdentity();
   }
 
+  /**
+   * The same check, riding in the next readValues (no request of its own); a profile read before that
+   * checks first, since it uses what was learnt.
+   */
+  deferIdentityCheck(): void {
+    this.assertOpen();
+    this.reader.deferIdentityCheck();
+  }
+
   async get(attribute: AttributeDescriptor, access?: SelectiveAccess): Promise<DlmsData> {
     this.assertOpen();
     return this.services.get(attribute, access);
@@ -261,6 +278,14 @@ export class DlmsSession {
   /** The current association's object list (LN: 0.0.40.0.0.255 attribute 2; SN: base name 0xFA00). */
   async readObjectList(): Promise<LnObjectEntry[] | SnObjectEntry[]> {
     this.assertOpen();
+    return this.measured('read the object list', () => this.objectList());
+  }
+
+  private measured<T>(what: string, run: () => Promise<T>): Promise<T> {
+    return this.opts.measure ? this.opts.measure(what, run) : run();
+  }
+
+  private async objectList(): Promise<LnObjectEntry[] | SnObjectEntry[]> {
     if (this.opts.referencing === 'SN') return this.reader.loadSnObjects();
     const list = decodeObjectListLN(await this.services.get({ classId: 15, obis: Uint8Array.from([0, 0, 40, 0, 0, 255]), attributeId: 2 }));
     // Read anyway (the object browser): its classes confirm every later read of these objects.
@@ -277,6 +302,11 @@ export class DlmsSession {
    */
   async readProfile(obis: Uint8Array, selection: ProfileSelection): Promise<ProfileReadout> {
     this.assertOpen();
+    return this.measured(`read profile ${formatObis(obis)}`, () => this.profile(obis, selection));
+  }
+
+  private async profile(obis: Uint8Array, selection: ProfileSelection): Promise<ProfileReadout> {
+    if (this.reader.identityCheckPending) await this.reader.checkIdentity();
     const meta = await this.profileMeta(obis);
     const access: SelectiveAccess | undefined =
       selection === undefined

@@ -19,8 +19,15 @@ export interface ModeEResult {
   baudRate: number;
 }
 
+/**
+ * The wait before the option select in mode E: the 200 ms IEC 62056-21 makes the client leave after the
+ * identification, and not a millisecond more (issue 16: the readout's 300 ms default was idle time on every
+ * DLMS sign-on). A meter that needs longer is given `t2Ms`.
+ */
+export const MODE_E_T2_MS = 200;
+
 export async function signOnModeE(link: Link, clock: Clock, opts: IecSessionOptions = {}): Promise<ModeEResult> {
-  const o = resolveOptions(opts);
+  const o = resolveOptions({ ...opts, t2Ms: opts.t2Ms ?? MODE_E_T2_MS });
   let last: MeterError | undefined;
   for (let attempt = 1; attempt <= o.retries + 1; attempt++) {
     const io = new IecIo(link, clock, { echo: o.echo, maxBlockBytes: o.maxBlockBytes, signal: o.signal, log: o.log });

@@ -110,6 +110,12 @@ export async function switchBaud(io: IecIo, baud: number): Promise<void> {
 export async function acknowledgeAndSwitch(io: IecIo, o: ResolvedOptions, identAt: number, protocol: '0' | '2', baudChar: string, modeChar: string): Promise<number> {
   const wait = identAt + o.t2Ms - io.clock.now();
   if (wait > 0) await io.clock.sleep(wait, o.signal);
+  // A probe that cannot follow a switch (Link.maxBaudRate): ask the meter for no faster rate than it has.
+  const cap = io.link.maxBaudRate;
+  if (cap !== undefined && baudFromChar(baudChar) > cap) {
+    baudChar = minModeCChar(baudChar, modeCCharFor(cap));
+    io.log(3, `the probe cannot switch baud rate: reading at ${baudFromChar(baudChar)} baud`);
+  }
   const ack = encodeOptionSelect({ protocol, baudChar, mode: modeChar });
   await io.send(ack, `ACK ${protocol} ${baudChar} ${modeChar}`);
   // Only when an echo is expected: its copy of the ACK must be in before the switch garbles it.
@@ -146,6 +152,7 @@ async function readoutOnce(io: IecIo, o: ResolvedOptions, attempt: number, info:
   } else if (mode === 'B') {
     baudRate = baudFromChar(identification.baudChar);
     if (baudRate > o.maxBaud) io.log(3, `mode B meter switches to ${baudRate} baud, above the configured maximum ${o.maxBaud}`);
+    if (baudRate > (io.link.maxBaudRate ?? baudRate)) io.log(2, `mode B meter switches to ${baudRate} baud, which the probe cannot follow`);
     await switchBaud(io, baudRate);
   }
   const rxBefore = io.rxBytes;

@@ -19,6 +19,12 @@ export interface SimListFaults {
   shiftAfterError?: boolean;
   /** Dotted OBIS codes: a list naming any of them makes the meter drop the connection. */
   resetFor?: string[];
+  /**
+   * A list naming an existing object under the wrong class is refused as a whole instead of item by item:
+   * with a get-response-with-datablock carrying a data-access-result (`datablock-error`, as some firmware
+   * answers any list it cannot serve completely) or with an exception-response (issue 16).
+   */
+  wrongClassInList?: 'datablock-error' | 'exception';
 }
 
 export type ItemResult = { type: 'data'; value: DlmsData } | { type: 'error'; result: number };

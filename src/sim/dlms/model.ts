@@ -82,6 +82,21 @@ export class SimModel {
    * 4 object-undefined, 11 object-unavailable, 250 other-reason.
    */
   wrongClassResult?: number;
+  /**
+   * The meter looks objects up by OBIS code alone: a GET naming the wrong class is answered with that
+   * attribute of the object as it is (a register asked as class 3 that is a demand register hands out its
+   * last_average_value as "attribute 3"). Issue 16: the client must not take that for a scaler.
+   */
+  ignoresClass?: boolean;
+
+  /** Give the object with this OBIS code another interface class (a meter whose classes the OBIS code does not predict). */
+  reclass(obis: string, classId: number): void {
+    const obj = this.findByObis(obis);
+    if (!obj) throw new Error(`no object ${obis}`);
+    this.byKey.delete(`${obj.classId}/${obis}`);
+    obj.classId = classId;
+    this.byKey.set(`${classId}/${obis}`, obj);
+  }
 
   add(obj: SimObject): SimObject {
     const key = `${obj.classId}/${obj.obis}`;

@@ -100,6 +100,12 @@ export class XdlmsHandler {
       case 'get-request-with-list': {
         if (!ln) break;
         if (!this.opts.multipleReferences()) return { type: 'exception-response', stateError: 1, serviceError: 2 };
+        const refuseWhole = this.opts.listFaults?.wrongClassInList;
+        if (refuseWhole && apdu.attributes.some((a) => this.isWrongClass(a.attribute))) {
+          if (refuseWhole === 'exception') return { type: 'exception-response', stateError: 1, serviceError: 2 };
+          const result = { type: 'error' as const, result: this.model.wrongClassResult ?? DAR.objectClassInconsistent };
+          return { type: 'get-response-with-datablock', invokeIdAndPriority: apdu.invokeIdAndPriority, lastBlock: true, blockNumber: 1, result };
+        }
         const faulted = applyListFaults(
           this.opts.listFaults,
           apdu.attributes.map((a) => formatObis(a.attribute.obis)),
@@ -172,9 +178,16 @@ export class XdlmsHandler {
 
   // ---- LN ------------------------------------------------------------------------------------------
 
+  /** An existing OBIS code named with a class it does not have (a meter that ignores the class never sees one). */
+  private isWrongClass(attr: AttributeDescriptor): boolean {
+    const obis = formatObis(attr.obis);
+    return !this.model.ignoresClass && !this.model.find(attr.classId, obis) && this.model.findByObis(obis) !== undefined;
+  }
+
   private getOne(attr: AttributeDescriptor, access?: SelectiveAccess): GetDataResult {
     const obis = formatObis(attr.obis);
-    const obj = this.model.find(attr.classId, obis);
+    // Some meters look an object up by its OBIS code alone and answer whatever attribute of it is asked.
+    const obj = this.model.find(attr.classId, obis) ?? (this.model.ignoresClass ? this.model.findByObis(obis) : undefined);
     if (!obj) {
       // A meter checks the class: the same OBIS under another class is refused (how depends on the meter:
       // object-class-inconsistent here by default), no object at all is "undefined".

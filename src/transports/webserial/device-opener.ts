@@ -8,7 +8,8 @@ import { MeterError } from '../../core/errors';
 import type { LineSettings, Link, Parity } from '../../core/link';
 import type { Protocol } from '../../config/types';
 import { rxLimitFor } from '../rx-limits';
-import type { PortDirectory } from './port-directory';
+import { decorateLink } from '../../core/decorate-link';
+import { isFixedRate, type PortDirectory } from './port-directory';
 import { openWebSerialLink, type WebSerialLinkOptions } from './webserial-link';
 
 /** The fields of a serial device configuration this needs (a subset of config's DeviceConfig). */
@@ -58,6 +59,15 @@ export function createWebSerialOpener(opts: WebSerialOpenerOptions): (device: Se
       ...(device.protocol !== undefined ? { rxLimitBytes: rxLimitFor({ ...device, protocol: device.protocol }) } : {}),
       ...(opts.log ? { log: (m: string) => opts.log?.(name, m) } : {}),
     };
-    return openWebSerialLink(port, linkOpts);
+    const link = await openWebSerialLink(port, linkOpts);
+    // A probe that cannot switch (Bluetooth SPP unless marked otherwise): IEC sessions read at this rate.
+    if (!isFixedRate((await opts.directory.binding(name)) ?? { info: port.getInfo() })) return link;
+    opts.log?.(name, `${port.getInfo().bluetoothServiceClassId !== undefined ? 'Bluetooth' : 'serial'} probe at a fixed rate: no baud switch, IEC 62056-21 reads at the sign-on rate`);
+    return fixedRateLink(link);
   };
+}
+
+/** `link` telling the sessions it cannot switch: its highest rate is always the one in use. */
+export function fixedRateLink(link: Link): Link {
+  return Object.defineProperty(decorateLink(link, {}), 'maxBaudRate', { get: () => link.line.baudRate, enumerable: true });
 }

@@ -14,6 +14,7 @@
 import type { Clock } from '../../core/clock';
 import { LINE_300_7E1, type LineSettings } from '../../core/link';
 import { createSerialPair, type MemoryLink, type SerialPair, type WireFaults } from '../../core/memory-link';
+import { normalizeServiceClassId, SPP_SERVICE_CLASS_ID } from './serial-api';
 import type { SerialLike, SerialOpenOptions, SerialOutputSignals, SerialPortInfo, SerialPortLike, SerialPortRequestOptions } from './serial-api';
 
 export interface FakeSerialPortOptions {
@@ -25,6 +26,13 @@ export interface FakeSerialPortOptions {
   /** The probe needs these signals high to pass bytes. */
   poweredBy?: ('dtr' | 'rts')[];
   latencyMs?: number;
+  /**
+   * A probe whose UART keeps this baud rate whatever open() asks: a Bluetooth SPP probe, where RFCOMM
+   * carries no line rate to the probe. The frame format still follows open(). Default: follows open().
+   */
+  fixedBaudRate?: number;
+  /** Characters the adapter may hold back before handing them on (the memory wire's burstChars; default 64). */
+  burstChars?: number;
 }
 
 type Item = { kind: 'data'; bytes: Uint8Array } | { kind: 'error'; error: DOMException; fatal: boolean };
@@ -100,7 +108,7 @@ export class FakeSerialPort extends EventTarget implements SerialPortLike {
   constructor(private readonly opts: FakeSerialPortOptions) {
     super();
     this.info = { ...(opts.info ?? { usbVendorId: 0x0403, usbProductId: 0x6001 }) };
-    this.pair = createSerialPair(opts.clock, { line: opts.meterLine ?? LINE_300_7E1, latencyMs: opts.latencyMs ?? 0 });
+    this.pair = createSerialPair(opts.clock, { line: opts.meterLine ?? LINE_300_7E1, latencyMs: opts.latencyMs ?? 0, burstChars: opts.burstChars ?? 64 });
     this.meter = this.pair.meter;
     this.client = this.pair.client;
     this.faults = this.pair.faults;
@@ -136,7 +144,7 @@ export class FakeSerialPort extends EventTarget implements SerialPortLike {
     if (dataBits !== 7 && dataBits !== 8) throw new TypeError('Requested number of data bits must be 7 or 8.');
     if (stopBits !== 1 && stopBits !== 2) throw new TypeError('Requested number of stop bits must be 1 or 2.');
     this.opens.push({ ...o });
-    await this.client.setLine({ baudRate: o.baudRate, dataBits, parity: o.parity ?? 'none', stopBits });
+    await this.client.setLine({ baudRate: this.opts.fixedBaudRate ?? o.baudRate, dataBits, parity: o.parity ?? 'none', stopBits });
     this.isOpen = true;
     this.newReadable();
     this.writableNow = new WritableStream<Uint8Array>({
@@ -251,12 +259,27 @@ export class FakeSerial extends EventTarget implements SerialLike {
     return this.ports.filter((p) => p.granted).map((p) => p.port);
   }
 
-  /** The chooser: the first connected port matching the filters, as if the user picked it. */
+  /**
+   * The chooser: the first connected port matching the filters, as if the user picked it. As in Chromium,
+   * a Bluetooth port whose service is not SPP is offered only when listed in allowedBluetoothServiceClassIds.
+   */
   async requestPort(options: SerialPortRequestOptions = {}): Promise<FakeSerialPort> {
     const filters = options.filters ?? [];
+    const allowed = new Set([SPP_SERVICE_CLASS_ID, ...(options.allowedBluetoothServiceClassIds ?? []).map((id) => normalizeServiceClassId(id))]);
+    const service = (info: SerialPortInfo) => (info.bluetoothServiceClassId === undefined ? undefined : normalizeServiceClassId(info.bluetoothServiceClassId));
     const match = this.ports.find(({ port }) => {
       const info = port.getInfo();
-      return filters.length === 0 || filters.some((f) => (f.usbVendorId === undefined || f.usbVendorId === info.usbVendorId) && (f.usbProductId === undefined || f.usbProductId === info.usbProductId));
+      const s = service(info);
+      if (s !== undefined && !allowed.has(s)) return false;
+      return (
+        filters.length === 0 ||
+        filters.some(
+          (f) =>
+            (f.usbVendorId === undefined || f.usbVendorId === info.usbVendorId) &&
+            (f.usbProductId === undefined || f.usbProductId === info.usbProductId) &&
+            (f.bluetoothServiceClassId === undefined || normalizeServiceClassId(f.bluetoothServiceClassId) === s),
+        )
+      );
     });
     if (!match) throw new DOMException('No port selected by the user.', 'NotFoundError');
     match.granted = true;

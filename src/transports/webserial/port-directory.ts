@@ -10,7 +10,7 @@
  * Browsers do not expose USB serial numbers: two adapters with the same vendor and product id are told
  * apart only by their order in getPorts() (`index`), which is stable while both stay plugged in.
  */
-import type { SerialLike, SerialPortInfo, SerialPortLike } from './serial-api';
+import { isBluetoothInfo, normalizeServiceClassId, SPP_SERVICE_CLASS_ID, type SerialLike, type SerialPortInfo, type SerialPortLike } from './serial-api';
 
 /** A port as the UI shows it and the settings store remember it. Plain data (structured-clone safe). */
 export interface PortChoice {
@@ -31,7 +31,16 @@ export interface RememberedPort {
   label: string;
   /** Wall time of the last successful open. */
   lastUsed?: number;
+  /**
+   * The probe cannot change its line rate (a Bluetooth SPP probe's UART runs at what its firmware set,
+   * whatever the browser asks), so IEC mode C and E read at the sign-on rate. Unset: true for
+   * Bluetooth, false for USB (see `isFixedRate`).
+   */
+  fixedRate?: boolean;
 }
+
+/** Whether a binding's probe reads at its initial rate only (the user's mark, else known from its kind). */
+export const isFixedRate = (r: Pick<RememberedPort, 'info' | 'fixedRate'>): boolean => r.fixedRate ?? isBluetoothInfo(r.info);
 
 /** Where remembered ports are kept (the worker backs it with the app's IndexedDB settings). */
 export interface PortMemoryStore {
@@ -50,19 +59,29 @@ const VENDORS: Record<number, string> = {
 
 const hex4 = (n: number | undefined) => (n === undefined ? '????' : n.toString(16).padStart(4, '0'));
 
+/** The service class id in the one form getInfo() may give it in several (a number, a short or full UUID). */
+const serviceOf = (info: SerialPortInfo): string | undefined =>
+  info.bluetoothServiceClassId === undefined ? undefined : (normalizeServiceClassId(info.bluetoothServiceClassId) ?? String(info.bluetoothServiceClassId));
+
 export function portKey(info: SerialPortInfo, index: number): string {
+  if (info.usbVendorId === undefined && info.bluetoothServiceClassId !== undefined) return `bt-${serviceOf(info)}#${index}`;
   if (info.usbVendorId === undefined) return `other:${String(info.bluetoothServiceClassId ?? 'unknown')}#${index}`;
   return `usb-${hex4(info.usbVendorId)}:${hex4(info.usbProductId)}#${index}`;
 }
 
 export function describePort(info: SerialPortInfo, index = 0): string {
-  if (info.usbVendorId === undefined) return info.bluetoothServiceClassId !== undefined ? 'Bluetooth serial port' : 'Serial port';
+  if (info.usbVendorId === undefined && info.bluetoothServiceClassId !== undefined) {
+    const service = serviceOf(info);
+    const which = service === SPP_SERVICE_CLASS_ID ? 'SPP' : `service ${service}`;
+    return `Bluetooth serial port (${which})${index > 0 ? ` #${index + 1}` : ''}`;
+  }
+  if (info.usbVendorId === undefined) return 'Serial port';
   const vendor = VENDORS[info.usbVendorId] ?? `USB ${hex4(info.usbVendorId)}`;
   return `${vendor} (${hex4(info.usbVendorId)}:${hex4(info.usbProductId)})${index > 0 ? ` #${index + 1}` : ''}`;
 }
 
 function sameDevice(a: SerialPortInfo, b: SerialPortInfo): boolean {
-  return a.usbVendorId === b.usbVendorId && a.usbProductId === b.usbProductId && a.bluetoothServiceClassId === b.bluetoothServiceClassId;
+  return a.usbVendorId === b.usbVendorId && a.usbProductId === b.usbProductId && serviceOf(a) === serviceOf(b);
 }
 
 /** The `index`th granted port whose getInfo() matches `info` (the worker side of the hand-over). */
@@ -129,9 +148,24 @@ export class PortDirectory {
       label: describePort(choice.info, choice.index),
       ...(wallTime !== undefined ? { lastUsed: wallTime } : {}),
     };
+    // A new device under the same name keeps the user's rate mark only if it is the same probe.
+    const before = this.remembered.find((r) => r.name === name);
+    if (before?.fixedRate !== undefined && before.key === entry.key) entry.fixedRate = before.fixedRate;
     this.remembered = [...this.remembered.filter((r) => r.name !== name), entry];
     await this.store?.save(this.remembered);
     return entry;
+  }
+
+  /** Mark the probe bound to `name` as one that cannot (true) or can (false) change its line rate. */
+  async setFixedRate(name: string, fixedRate: boolean): Promise<void> {
+    await this.load();
+    this.remembered = this.remembered.map((r) => (r.name === name ? { ...r, fixedRate } : r));
+    await this.store?.save(this.remembered);
+  }
+
+  /** The binding of `name`, if any (what the opener needs besides the port: the rate mark). */
+  async binding(name: string): Promise<RememberedPort | undefined> {
+    return (await this.load()).find((n) => n.name === name);
   }
 
   async forget(name: string): Promise<void> {

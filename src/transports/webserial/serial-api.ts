@@ -43,8 +43,33 @@ export interface SerialPortLike {
 }
 
 export interface SerialPortRequestOptions {
-  filters?: { usbVendorId?: number; usbProductId?: number }[];
+  filters?: { usbVendorId?: number; usbProductId?: number; bluetoothServiceClassId?: number | string }[];
+  /**
+   * Bluetooth RFCOMM service class ids the picker may offer besides the standard ones. Chromium shows a
+   * Bluetooth port whose service is not a standard one (SPP is) only when it is listed here.
+   */
+  allowedBluetoothServiceClassIds?: (number | string)[];
 }
+
+/** The Bluetooth Serial Port Profile's service class (0x1101 in the Bluetooth base UUID). */
+export const SPP_SERVICE_CLASS_ID = '00001101-0000-1000-8000-00805f9b34fb';
+
+const BASE_UUID_TAIL = '-0000-1000-8000-00805f9b34fb';
+
+/**
+ * A service class id as the user may type it (a full UUID, `0x1101`, `1101`, a 32-bit short id), as the
+ * lower-case full UUID Web Serial reports in getInfo(); undefined when it is none of these.
+ */
+export function normalizeServiceClassId(text: string | number): string | undefined {
+  if (typeof text === 'number') return Number.isInteger(text) && text >= 0 && text <= 0xffffffff ? `${text.toString(16).padStart(8, '0')}${BASE_UUID_TAIL}` : undefined;
+  const t = text.trim().toLowerCase();
+  if (/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(t)) return t;
+  const short = /^(?:0x)?([0-9a-f]{4}|[0-9a-f]{8})$/.exec(t);
+  return short ? `${short[1]!.padStart(8, '0')}${BASE_UUID_TAIL}` : undefined;
+}
+
+/** A port reached over Bluetooth RFCOMM (getInfo() names its service class, no USB ids). */
+export const isBluetoothInfo = (info: SerialPortInfo): boolean => info.bluetoothServiceClassId !== undefined && info.usbVendorId === undefined;
 
 /** `navigator.serial`: `getPorts()` works in a dedicated worker; `requestPort()` only in a window, on a click. */
 export interface SerialLike {

@@ -46,10 +46,22 @@ export class LiveTable extends LitElement {
         color: var(--ms-success);
         font-weight: 600;
       }
-      .words {
+      .words,
+      .id {
         display: block;
         color: var(--ms-muted);
         font-size: 0.9rem;
+        line-height: 1.4;
+      }
+      .name {
+        display: block;
+        line-height: 1.35;
+      }
+      /* demo_dlms/1_0_1_8_0 has no spaces: it breaks anywhere rather than running into the next line. */
+      .id,
+      .id code {
+        overflow-wrap: anywhere;
+        word-break: break-word;
       }
       td {
         overflow-wrap: anywhere;
@@ -92,7 +104,7 @@ export class LiveTable extends LitElement {
           color: var(--ms-muted);
           font-size: 0.85rem;
         }
-        table.stack.live code {
+        table.stack.live code.address {
           display: none;
         }
       }
@@ -115,7 +127,7 @@ export class LiveTable extends LitElement {
   }
 
   override render() {
-    return html`<div class="table-wrap">
+    return html`<div class="table-wrap live-wrap">
       <table class="stack live">
         <caption class="visually-hidden">${this.caption}</caption>
         <thead>
@@ -131,10 +143,12 @@ export class LiveTable extends LitElement {
           ${this.rows.map(
             (r) => html`<tr data-key=${r.key}>
               <td data-label="Signal">
-                <span
-                  ><strong>${r.name}</strong> <span class="muted">${r.device_alias}/${r.signal_alias}</span>
-                  ${r.words && r.words !== r.name ? html`<span class="words">${r.words}</span>` : nothing}
-                  ${r.address ? html`<code class="muted">${r.address}</code>` : nothing}</span
+                <span class="signal"
+                  ><strong class="name">${title(r)}</strong>${r.words && !title(r).includes(r.words) && title(r) !== r.words
+                    ? html`<span class="words">${r.words}</span>`
+                    : nothing}<span class="id muted">${r.device_alias}/${r.signal_alias}${r.address
+                    ? html`<code class="address"> · ${r.address}</code>`
+                    : nothing}</span></span
                 >
               </td>
               <td data-label="Value" class="value">${r.value}</td>
@@ -147,6 +161,15 @@ export class LiveTable extends LitElement {
       </table>
     </div>`;
   }
+}
+
+/**
+ * The signal's name, printed once: where the dictionary's words only extend the configured name
+ * ("Active energy import (+A)" → "…, total"), the words are the name.
+ */
+function title(r: LiveRow): string {
+  if (r.words && r.words !== r.name && r.words.toLowerCase().startsWith(r.name.toLowerCase())) return r.words;
+  return r.name;
 }
 
 customElements.define('ms-live-table', LiveTable);

@@ -4,7 +4,7 @@ import type { WorkspaceApi } from '../../worker/workspace-api';
 import { downloadText, safeFileName } from '../download';
 import { EngineWatch, engineMonitor, getEngine } from '../engine-client';
 import { errorText } from '../format';
-import { pageStyles } from '../shared-styles';
+import { disclosureStyles, pageStyles } from '../shared-styles';
 import { getStore } from '../store-client';
 import { loadProbe, type ProbeDefaults } from '../pages/settings-probe';
 import { PROTOCOLS, type Protocol } from './config-doc';
@@ -48,7 +48,7 @@ export class ConfigEditor extends LitElement {
     readMessage: { state: true },
   };
 
-  static override styles = [pageStyles, editorStyles];
+  static override styles = [pageStyles, disclosureStyles, editorStyles];
 
   /** Set by the Meters page: exports keep passwords and keys only when the user ticked it. */
   declare includeSecrets: boolean;

@@ -55,6 +55,10 @@ export const editorStyles = css`
   .device-head .actions {
     margin: 0;
   }
+  /* Delete sits apart from Duplicate and the other buttons. */
+  .actions > button.danger {
+    margin-inline-start: 1.5rem;
+  }
   .switch {
     display: inline-flex;
     align-items: center;

@@ -21,4 +21,14 @@ describe('history-filter', () => {
     expect(describeFilter({})).toBe('all readings');
     expect(describeFilter({ device_alias: 'a', signal_alias: 'b' })).toBe('device a, signal b');
   });
+
+  it('reads the one-field form with a space as well as datetime-local text, and refuses impossible dates', () => {
+    expect(parseLocal('2026-01-15 08:00')).toBe(new Date(2026, 0, 15, 8, 0).getTime());
+    expect(parseLocal(' 2026-01-15 08:00:30 ')).toBe(new Date(2026, 0, 15, 8, 0, 30).getTime());
+    expect(parseLocal('2026-02-31 08:00')).toBeUndefined();
+    expect(parseLocal('2026-01-15 24:00')).toBeUndefined();
+    expect(parseLocal('2026-01-15 08:60')).toBeUndefined();
+    const r = toFilter({ ...EMPTY_FORM, to: '2026-01-15 09:00:30' });
+    expect(r.ok && r.filter.to).toBe(new Date(2026, 0, 15, 9, 0, 30, 999).getTime());
+  });
 });

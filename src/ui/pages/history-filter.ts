@@ -12,14 +12,20 @@ export interface HistoryForm {
   to: string;
 }
 
+/** How the time fields are written (a text field each: one Tab stop). */
+export const TIME_FORMAT = 'YYYY-MM-DD HH:MM';
+
 export const EMPTY_FORM: HistoryForm = { device: '', signal: '', from: '', to: '' };
 
 /** Local time text to epoch ms; undefined for '' or an unreadable value. */
 export function parseLocal(text: string): number | undefined {
-  const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3}))?)?$/.exec(text.trim());
+  const m = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3}))?)?$/.exec(text.trim());
   if (!m) return undefined;
   const [, y, mo, d, h, mi, s, ms] = m;
-  const t = new Date(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s ?? 0), Number((ms ?? '0').padEnd(3, '0'))).getTime();
+  const date = new Date(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s ?? 0), Number((ms ?? '0').padEnd(3, '0')));
+  // Date rolls 31 February into March: a typing error, not a date.
+  if (date.getDate() !== Number(d) || date.getMonth() !== Number(mo) - 1 || Number(h) > 23 || Number(mi) > 59 || Number(s ?? 0) > 59) return undefined;
+  const t = date.getTime();
   return Number.isFinite(t) ? t : undefined;
 }
 
@@ -41,7 +47,7 @@ export function toFilter(f: HistoryForm): { ok: true; filter: ReadingFilter } | 
   if (f.to.trim()) {
     const to = parseLocal(f.to);
     if (to === undefined) return { ok: false, message: 'The end time is not a valid date and time.' };
-    const hasSeconds = /T\d{2}:\d{2}:\d{2}/.test(f.to);
+    const hasSeconds = /[T ]\d{2}:\d{2}:\d{2}/.test(f.to);
     filter.to = to + (hasSeconds ? 999 : 59_999);
   }
   if (filter.from !== undefined && filter.to !== undefined && filter.from > filter.to) {

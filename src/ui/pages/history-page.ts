@@ -1,13 +1,13 @@
 import { LitElement, css, html, nothing } from 'lit';
-import { numberText } from '../../export/csv-cells';
 import { NO_LABELS, type ReadingLabels } from '../../export/reading-labels';
 import type { EventRecord, MeterStore, ReadingFilter, StorageEstimateInfo, StoredReading } from '../../store';
+import { focusResult, prepareAnnouncer } from '../components/announcer';
 import '../components/export-buttons';
 import type { ExportSource } from '../components/export-buttons';
-import { errorText, formatBytes, formatTime } from '../format';
+import { errorText, formatBytes, formatReadingValue, formatTime } from '../format';
 import { pageStyles } from '../shared-styles';
 import { getStore } from '../store-client';
-import { EMPTY_FORM, describeFilter, exportName, toFilter, type HistoryForm } from './history-filter';
+import { EMPTY_FORM, TIME_FORMAT, describeFilter, exportName, toFilter, type HistoryForm } from './history-filter';
 import { exportContext, readingsExport, storedReadings } from './read-exports';
 
 const LIMIT = 200;
@@ -51,6 +51,18 @@ export class HistoryPage extends LitElement {
         color: var(--ms-error);
         font-weight: 600;
       }
+      .format-hint {
+        margin: 0.25rem 0 0;
+        font-size: 0.9rem;
+      }
+      input[aria-invalid='true'] {
+        border: 2px solid var(--ms-error);
+      }
+      #sel-title:focus,
+      #storage-title:focus {
+        outline: 3px solid var(--ms-focus);
+        outline-offset: 2px;
+      }
       /* A number never breaks across lines: 123 456.78 kWh split in two is misread. */
       .num {
         white-space: nowrap;
@@ -90,6 +102,7 @@ export class HistoryPage extends LitElement {
 
   override connectedCallback(): void {
     super.connectedCallback();
+    prepareAnnouncer();
     void this.query();
   }
 
@@ -141,6 +154,9 @@ export class HistoryPage extends LitElement {
       const deleted = await store.deleteReadings(this.applied);
       await this.query();
       this.message = `Deleted ${deleted} reading(s).`;
+      // The Delete button disabled itself (nothing left to delete): focus the selection it emptied.
+      await this.updateComplete;
+      focusResult(this.renderRoot.querySelector<HTMLElement>('#sel-title'), this.message);
     } catch (e) {
       this.message = `Nothing deleted: ${errorText(e)}`;
     }
@@ -152,6 +168,9 @@ export class HistoryPage extends LitElement {
       const granted = await store.requestPersistence();
       this.storage = await store.estimate();
       this.message = granted ? 'The browser granted persistent storage.' : 'The browser did not grant persistent storage (it may, once the app is installed).';
+      // When granted, the button is gone: focus the storage heading rather than <body>.
+      await this.updateComplete;
+      focusResult(this.renderRoot.querySelector<HTMLElement>('#storage-title'), this.message);
     } catch (e) {
       this.message = `Request failed: ${errorText(e)}`;
     }
@@ -177,13 +196,27 @@ export class HistoryPage extends LitElement {
     </div>`;
   }
 
+  /**
+   * A date and time as one text field: one Tab stop (datetime-local with seconds costs up to nine),
+   * ISO order whatever the locale, marked invalid as typed; the filter says why on Show.
+   */
+  private timeField(key: 'from' | 'to', label: string) {
+    const text = this.form[key];
+    const bad = text.trim() !== '' && !toFilter({ ...EMPTY_FORM, [key]: text }).ok;
+    return html`<div>
+      <label for=${key}>${label}</label>
+      <input id=${key} type="text" autocomplete="off" spellcheck="false" placeholder=${TIME_FORMAT} aria-describedby="time-format"
+        aria-invalid=${bad ? 'true' : 'false'} .value=${text} @input=${(e: Event) => this.set(key, (e.target as HTMLInputElement).value)} />
+    </div>`;
+  }
+
   override render() {
     const rows = this.readings;
     const total = this.total ?? 0;
     return html`
       <h1>History</h1>
       <section class="card" aria-labelledby="storage-title">
-        <h2 id="storage-title">Storage</h2>
+        <h2 id="storage-title" tabindex="-1">Storage</h2>
         ${this.renderStorage()}
       </section>
       <form
@@ -204,15 +237,9 @@ export class HistoryPage extends LitElement {
             <label for="signal">Signal alias (empty for all)</label>
             <input id="signal" type="text" list="known-signals" autocomplete="off" .value=${this.form.signal} @input=${(e: Event) => this.set('signal', (e.target as HTMLInputElement).value)} />
           </div>
-          <div>
-            <label for="from">From</label>
-            <input id="from" type="datetime-local" step="1" .value=${this.form.from} @input=${(e: Event) => this.set('from', (e.target as HTMLInputElement).value)} />
-          </div>
-          <div>
-            <label for="to">To</label>
-            <input id="to" type="datetime-local" step="1" .value=${this.form.to} @input=${(e: Event) => this.set('to', (e.target as HTMLInputElement).value)} />
-          </div>
+          ${this.timeField('from', 'From')} ${this.timeField('to', 'To')}
         </div>
+        <p id="time-format" class="muted format-hint">Local time as ${TIME_FORMAT} (seconds optional); empty for open.</p>
         <datalist id="known-devices">${this.known.devices.map((d) => html`<option value=${d}></option>`)}</datalist>
         <datalist id="known-signals">${this.known.signals.map((d) => html`<option value=${d}></option>`)}</datalist>
         <div class="actions">
@@ -242,7 +269,7 @@ export class HistoryPage extends LitElement {
       ${rows === undefined
         ? html`<p>Loading…</p>`
         : html`<section class="card" aria-labelledby="sel-title">
-            <h2 id="sel-title">${total} reading${total === 1 ? '' : 's'}: ${describeFilter(this.applied)}</h2>
+            <h2 id="sel-title" tabindex="-1">${total} reading${total === 1 ? '' : 's'}: ${describeFilter(this.applied)}</h2>
             ${total > rows.length ? html`<p class="muted">Showing the newest ${rows.length}; export or delete takes all ${total}.</p>` : nothing}
             <ms-export-buttons label="This selection" .source=${this.exportSource()} ?disabled=${total === 0}></ms-export-buttons>
             <div class="actions">
@@ -267,7 +294,8 @@ export class HistoryPage extends LitElement {
                   <tbody>
                     ${rows.map((r) => {
                       const l = this.labels.of(r);
-                      const value = typeof r.value === 'number' ? numberText(r.value, r.decimals) : r.value === null ? '' : String(r.value);
+                      // The same format as on Read: the locale's, with the meter's decimals.
+                      const value = r.value === null ? '' : formatReadingValue(r.value, r.decimals);
                       return html`<tr>
                         <td data-label="Time">${formatTime(r.ts)}</td>
                         <td data-label="Device">

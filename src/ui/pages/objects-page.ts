@@ -5,7 +5,7 @@ import type { AttributeValue, ObjectInfo, ViewNode } from '../../worker/engine-a
 import { EngineWatch, engineMonitor, getEngine } from '../engine-client';
 import { errorText } from '../format';
 import { hashParams } from '../hash-params';
-import { pageStyles } from '../shared-styles';
+import { disclosureStyles, pageStyles } from '../shared-styles';
 import { getStore } from '../store-client';
 import { appendSignal, filterObjects } from './objects-model';
 import { BusyTicker, renderDeviceProgress } from './read-devices';
@@ -32,6 +32,7 @@ export class ObjectsPage extends LitElement {
 
   static override styles = [
     pageStyles,
+    disclosureStyles,
     css`
       ul.objects {
         list-style: none;
@@ -240,7 +241,7 @@ export class ObjectsPage extends LitElement {
                   <td data-label="Actions">
                     <div class="actions">
                       ${o.classId === 7 && a.id === 2
-                        ? html`<a href="#/profiles" aria-label="Read the buffer of ${o.obis} by date range on the Profiles page">Profiles page</a>`
+                        ? html`<a class="button" href="#/profiles" aria-label="Read the buffer of ${o.obis} by date range on the Profiles page">Profiles page</a>`
                         : html`<button aria-label="Read ${a.name} of ${o.obis}" ?disabled=${busy} @click=${() => void this.readAttr(device, o, a.id)}>Read</button>`}
                       ${a.id > 1
                         ? html`<button aria-label="Add ${a.name} of ${o.obis} as a signal" ?disabled=${busy} @click=${() => void this.addSignal(device, o, a)}>
@@ -265,15 +266,19 @@ export class ObjectsPage extends LitElement {
     const shown = list ? filterObjects(list, this.query) : [];
     return html`
       <h1>Objects</h1>
-      <p class="muted">The DLMS/COSEM objects a meter offers this client: read any attribute, add it as a signal. <a href="#/read">Back to Read</a></p>
+      <p class="muted">The DLMS/COSEM objects a meter offers this client: read any attribute, add it as a signal.</p>
+      <p><a class="button" href="#/read">Back to Read</a></p>
       <section class="card" aria-labelledby="dev-title">
         <h2 id="dev-title">Device</h2>
         ${devices.length === 0
-          ? html`<p>No DLMS device is loaded. On the <a href="#/read">Read</a> page, use the demo meter or load a configuration with a DLMS device.</p>`
+          ? html`<p>No DLMS device is loaded. On the Read page, use the demo meter or load a configuration with a DLMS device.</p>
+              <p><a class="button" href="#/read">Go to Read</a></p>`
           : html`<label for="device">DLMS device</label>
-              <select id="device" .value=${device} @change=${(e: Event) => (this.device = (e.target as HTMLSelectElement).value)}>
-                ${devices.map((d) => html`<option value=${d.device_alias} ?selected=${d.device_alias === device}>${d.device_alias} — ${d.name}</option>`)}
+              ${/* a select cannot wrap: the alias fits a phone, the meter's name is shown in full below it */ ''}
+              <select id="device" aria-describedby="device-name" .value=${device} @change=${(e: Event) => (this.device = (e.target as HTMLSelectElement).value)}>
+                ${devices.map((d) => html`<option value=${d.device_alias} ?selected=${d.device_alias === device}>${d.device_alias}</option>`)}
               </select>
+              <p class="muted device-name" id="device-name">${devices.find((d) => d.device_alias === device)?.name ?? ''}</p>
               <div class="actions">
                 <button class="primary" ?disabled=${this.loading} @click=${() => void this.readList(device)}>Read object list</button>
               </div>`}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ProfileResult } from '../../worker/engine-api';
-import { chartData, chartSummary, checkRange, fromLocalInput, profileChoices, resultToTable, toLocalInput } from './profiles-model';
+import { chartData, chartSummary, checkRange, fromLocalInput, profileChoices, resultToTable, toFieldText, toLocalInput } from './profiles-model';
 
 const RESULT: ProfileResult = {
   device_alias: 'd',
@@ -77,5 +77,19 @@ describe('profileChoices', () => {
     expect(profileChoices('DLMS').map((c) => c.address)).toContain('0.0.99.98.0.255');
     expect(profileChoices('IEC 62056-21').map((c) => c.address)).toEqual(['P.01', 'P.98']);
     expect(profileChoices('Elgama')).toHaveLength(5);
+  });
+});
+
+describe('date-time fields as one text field', () => {
+  it('writes and reads back YYYY-MM-DD HH:MM, and still reads datetime-local text', () => {
+    const t = new Date(2026, 10, 25, 12, 5).getTime();
+    expect(toFieldText(t)).toBe('2026-11-25 12:05');
+    expect(fromLocalInput(toFieldText(t))).toBe(t);
+    expect(fromLocalInput('2026-11-25T12:05')).toBe(t);
+  });
+  it('refuses what is not a real date and time', () => {
+    for (const bad of ['', '2026-11-25', '25.11.2026 12:05', '2026-02-30 10:00', '2026-11-25 25:00', '2026-11-25 12:61']) {
+      expect(fromLocalInput(bad), bad).toBeNaN();
+    }
   });
 });

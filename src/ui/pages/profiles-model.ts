@@ -118,10 +118,26 @@ export function toLocalInput(ms: number): string {
   return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T${p(d.getHours())}:${p(d.getMinutes())}`;
 }
 
-/** Back from the input's local time; NaN when empty or malformed. */
+/** How the date-time fields are written (one text field each, see the Profiles page). */
+export const DATE_TIME_FORMAT = 'YYYY-MM-DD HH:MM';
+
+/** The text of a date-time field for an epoch ms: local time, to the minute, `2026-01-15 08:00`. */
+export function toFieldText(ms: number): string {
+  return toLocalInput(ms).replace('T', ' ');
+}
+
+/**
+ * Back from a field's local time (`2026-01-15 08:00`, or with a `T` as datetime-local writes it,
+ * seconds optional); NaN when empty, malformed or not a real date (31 February).
+ */
 export function fromLocalInput(text: string): number {
-  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$/.test(text)) return NaN;
-  return new Date(text).getTime();
+  const m = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2}))?$/.exec(text.trim());
+  if (!m) return NaN;
+  const [y, mo, d, h, mi, sec] = m.slice(1).map((x) => Number(x ?? 0)) as [number, number, number, number, number, number];
+  const date = new Date(y, mo - 1, d, h, mi, sec);
+  // Date rolls 31 February over into March: such a text is a typing error, not a date.
+  if (date.getFullYear() !== y || date.getMonth() !== mo - 1 || date.getDate() !== d || h > 23 || mi > 59 || sec > 59) return NaN;
+  return date.getTime();
 }
 
 export function checkRange(from: number, to: number): string | undefined {

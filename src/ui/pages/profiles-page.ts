@@ -1,6 +1,7 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { describeObis } from '../../protocols/cosem/dictionary';
 import type { ProfileSummary } from '../../store';
+import { focusResult, prepareAnnouncer } from '../components/announcer';
 import '../components/export-buttons';
 import '../components/progress-bar';
 import { EngineWatch, engineMonitor, getEngine } from '../engine-client';
@@ -14,16 +15,16 @@ import {
   fromLocalInput,
   profileChoices,
   resultToTable,
-  toLocalInput,
+  toFieldText,
   withoutRepeatedTime,
+  DATE_TIME_FORMAT,
   type ProfileTableData,
 } from './profiles-model';
-import { renderProfileTable } from './profiles-table';
+import { profileTableStyles, renderProfileTable } from './profiles-table';
 import { BusyTicker, renderDeviceProgress } from './read-devices';
 import { addressWords } from './read-model';
 
 const HOUR = 3_600_000;
-const TABLE_ROWS = 200;
 const CUSTOM = 'custom';
 
 /** The profile last shown, kept for this tab so a walk to another page and back loses nothing. */
@@ -40,13 +41,14 @@ export class ProfilesPage extends LitElement {
     reading: { state: true },
     message: { state: true },
     table: { state: true },
-    limit: { state: true },
+    page: { state: true },
     stored: { state: true },
     chart: { state: true },
   };
 
   static override styles = [
     pageStyles,
+    profileTableStyles,
     css`
       .range {
         display: grid;
@@ -73,14 +75,24 @@ export class ProfilesPage extends LitElement {
       ul.stored .actions {
         margin: 0;
       }
-      table.profile td {
-        font-variant-numeric: tabular-nums;
-        white-space: nowrap;
+      .format-hint {
+        margin: 0.25rem 0 0;
+        font-size: 0.9rem;
       }
-      @media (max-width: 600px) {
-        table.profile td {
-          white-space: normal;
-        }
+      input[aria-invalid='true'] {
+        border: 2px solid var(--ms-error);
+      }
+      details.flagged > summary {
+        display: list-item;
+        min-height: 44px;
+        box-sizing: border-box;
+        padding: 0.6rem 0;
+        cursor: pointer;
+      }
+      .shown-title:focus,
+      .profile-message:focus {
+        outline: 3px solid var(--ms-focus);
+        outline-offset: 2px;
       }
       fieldset.chart-options {
         border: 1px solid var(--ms-border);
@@ -111,7 +123,8 @@ export class ProfilesPage extends LitElement {
   declare reading: boolean;
   declare message: string;
   declare table: ProfileTableData | undefined;
-  declare limit: number;
+  /** Page of the table shown (50 rows a page, profiles-paging.ts). */
+  declare page: number;
   declare stored: ProfileSummary[] | undefined;
   declare chart: ChartChoice;
   private readonly ticker = new BusyTicker(() => this.requestUpdate());
@@ -123,12 +136,12 @@ export class ProfilesPage extends LitElement {
     this.device = '';
     this.choice = '';
     this.custom = '';
-    this.from = toLocalInput(now - 24 * HOUR);
-    this.to = toLocalInput(now);
+    this.from = toFieldText(now - 24 * HOUR);
+    this.to = toFieldText(now);
     this.reading = false;
     this.message = '';
     this.table = lastShown;
-    this.limit = TABLE_ROWS;
+    this.page = 0;
     this.stored = undefined;
     this.chart = { mode: 'energy', picks: undefined };
     new EngineWatch(this);
@@ -136,6 +149,7 @@ export class ProfilesPage extends LitElement {
 
   override connectedCallback(): void {
     super.connectedCallback();
+    prepareAnnouncer();
     void engineMonitor.refresh().catch(() => undefined);
     void this.listStored();
   }
@@ -176,8 +190,8 @@ export class ProfilesPage extends LitElement {
 
   private setRange(hours: number): void {
     const now = Date.now();
-    this.from = toLocalInput(now - hours * HOUR);
-    this.to = toLocalInput(now);
+    this.from = toFieldText(now - hours * HOUR);
+    this.to = toFieldText(now);
   }
 
   private async read(): Promise<void> {
@@ -190,6 +204,7 @@ export class ProfilesPage extends LitElement {
     const problem = checkRange(from, to) ?? (address ? undefined : 'Enter the profile address (OBIS code or P.01 / P.98).');
     if (problem) {
       this.message = problem;
+      await this.focusOutcome(false);
       return;
     }
     this.reading = true;
@@ -202,11 +217,35 @@ export class ProfilesPage extends LitElement {
       const secs = ((Date.now() - started) / 1000).toFixed(1);
       this.message = `${result.name}: ${result.rows.length} row(s) in ${secs} s${result.storedId !== undefined ? ', stored' : ''}.`;
       await this.listStored();
+      this.reading = false;
+      await this.focusOutcome(true);
     } catch (e) {
       this.message = this.cancelled ? 'Cancelled.' : `The profile could not be read: ${errorText(e)}`;
+      this.reading = false;
+      await this.focusOutcome(false);
     } finally {
       this.reading = false;
       await engineMonitor.refresh().catch(() => undefined);
+    }
+  }
+
+  /**
+   * "Read profile" disabled itself while reading: focus goes to what came of it (the table's heading,
+   * or the message when nothing came) and the message is said, so a screen reader keeps its place.
+   */
+  private async focusOutcome(shown: boolean): Promise<void> {
+    await this.updateComplete;
+    const heading = shown ? this.renderRoot.querySelector<HTMLElement>('.shown-title') : null;
+    focusResult(heading ?? this.renderRoot.querySelector<HTMLElement>('.profile-message'), this.message);
+  }
+
+  /** Another page of the table; when the pressed button is now disabled (first or last page), focus the other. */
+  private async turnPage(page: number): Promise<void> {
+    this.page = page;
+    await this.updateComplete;
+    const active = this.shadowRoot?.activeElement;
+    if (active instanceof HTMLButtonElement && active.disabled) {
+      this.renderRoot.querySelector<HTMLButtonElement>(active.classList.contains('next') ? '.pager .prev' : '.pager .next')?.focus();
     }
   }
 
@@ -220,7 +259,7 @@ export class ProfilesPage extends LitElement {
   private show(t: ProfileTableData): void {
     lastShown = t;
     this.table = t;
-    this.limit = TABLE_ROWS;
+    this.page = 0;
     // Another profile has other columns: start again from the mode's default picks.
     this.chart = { mode: this.chart.mode, picks: undefined };
   }
@@ -231,6 +270,7 @@ export class ProfilesPage extends LitElement {
       if (!rec) throw new Error('it is no longer stored');
       this.show(withoutRepeatedTime(rec));
       this.message = `Opened ${rec.name} read ${formatTime(rec.readAt)}.`;
+      await this.focusOutcome(true);
     } catch (e) {
       this.message = `The profile could not be opened: ${errorText(e)}`;
     }
@@ -243,6 +283,9 @@ export class ProfilesPage extends LitElement {
       if (this.table?.id === p.id) this.table = lastShown = undefined;
       this.message = `Deleted ${p.name}.`;
       await this.listStored();
+      // The pressed button went with its row.
+      await this.updateComplete;
+      focusResult(this.renderRoot.querySelector<HTMLElement>('#stored-title'), this.message);
     } catch (e) {
       this.message = `Not deleted: ${errorText(e)}`;
     }
@@ -252,7 +295,8 @@ export class ProfilesPage extends LitElement {
     const devices = this.devices();
     const dev = this.current();
     if (!dev) {
-      return html`<p>No meter is loaded. On the <a href="#/read">Read</a> page, use the demo meter or load a configuration.</p>`;
+      return html`<p>No meter is loaded. On the Read page, use the demo meter or load a configuration.</p>
+        <div class="actions"><a class="button" href="#/read">Go to Read</a></div>`;
     }
     const choices = profileChoices(dev.protocol);
     const choice = this.choice === CUSTOM || choices.some((c) => c.address === this.choice) ? this.choice : choices[0]!.address;
@@ -272,15 +316,9 @@ export class ProfilesPage extends LitElement {
               @input=${(e: Event) => (this.custom = (e.target as HTMLInputElement).value)} />`
         : nothing}
       <div class="range">
-        <div>
-          <label for="from">From</label>
-          <input id="from" type="datetime-local" .value=${this.from} @input=${(e: Event) => (this.from = (e.target as HTMLInputElement).value)} />
-        </div>
-        <div>
-          <label for="to">To</label>
-          <input id="to" type="datetime-local" .value=${this.to} @input=${(e: Event) => (this.to = (e.target as HTMLInputElement).value)} />
-        </div>
+        ${this.timeField('from', 'From', this.from, (v) => (this.from = v))} ${this.timeField('to', 'To', this.to, (v) => (this.to = v))}
       </div>
+      <p id="time-format" class="muted format-hint">Local time as ${DATE_TIME_FORMAT}, e.g. ${toFieldText(Date.now())}.</p>
       <div class="actions" role="group" aria-label="Quick ranges">
         <button type="button" @click=${() => this.setRange(24)}>Last 24 hours</button>
         <button type="button" @click=${() => this.setRange(7 * 24)}>Last 7 days</button>
@@ -294,13 +332,27 @@ export class ProfilesPage extends LitElement {
     `;
   }
 
+  /**
+   * A date and time as one text field: one Tab stop (a datetime-local costs up to eight), typed or
+   * pasted in ISO order whatever the locale, checked as typed; the quick ranges cover the usual case.
+   */
+  private timeField(id: string, label: string, value: string, set: (v: string) => void) {
+    const bad = value.trim() !== '' && !Number.isFinite(fromLocalInput(value));
+    return html`<div>
+      <label for=${id}>${label}</label>
+      <input id=${id} type="text" autocomplete="off" spellcheck="false" placeholder=${DATE_TIME_FORMAT}
+        aria-describedby="time-format" aria-invalid=${bad ? 'true' : 'false'} .value=${value}
+        @input=${(e: Event) => set((e.target as HTMLInputElement).value)} />
+    </div>`;
+  }
+
   private renderTable(t: ProfileTableData) {
     return html`<section class="card" aria-labelledby="shown-title">
-      <h2 id="shown-title">${t.name} — ${t.device_alias}</h2>
+      <h2 id="shown-title" class="shown-title" tabindex="-1">${t.name} — ${t.device_alias}</h2>
       <p class="muted">Read ${formatTime(t.readAt)}, ${t.rows.length} row(s)${t.id !== undefined ? ', stored in this browser' : ''}.</p>
       ${renderProfileChart(t, this.chart, formatTime, (c) => (this.chart = c))}
       <ms-export-buttons label="${t.name} (${t.rows.length} rows)" .source=${profileSource(t)}></ms-export-buttons>
-      ${t.rows.length === 0 ? html`<p>The meter returned no rows for this range.</p>` : renderProfileTable(t, this.limit, () => (this.limit = t.rows.length))}
+      ${t.rows.length === 0 ? html`<p>The meter returned no rows for this range.</p>` : renderProfileTable(t, this.page, (p) => void this.turnPage(p))}
     </section>`;
   }
 
@@ -332,7 +384,7 @@ export class ProfilesPage extends LitElement {
       <section class="card" aria-labelledby="read-title">
         <h2 id="read-title">Read a load profile or event log</h2>
         ${engineMonitor.error ? html`<p role="alert">The engine worker is not available: ${engineMonitor.error}</p>` : this.renderForm()}
-        <p role="status" class="profile-message">${this.message}</p>
+        <p role="status" class="profile-message" tabindex="-1">${this.message}</p>
       </section>
       ${this.table ? this.renderTable(this.table) : nothing} ${this.renderStored()}
     `;

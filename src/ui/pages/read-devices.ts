@@ -34,6 +34,9 @@ export const deviceStyles = css`
   td ms-progress {
     min-width: 10rem;
   }
+  a.browse {
+    margin-top: 0.25rem;
+  }
 `;
 
 function stateCell(d: DeviceStatus, p: DeviceProgress) {
@@ -64,7 +67,7 @@ export function renderDevices(status: EngineStatus | undefined, error: string | 
             <td data-label="Protocol">
               <span
                 >${d.protocol}${d.protocol === 'DLMS'
-                  ? html`<br /><a href="#/objects?device=${encodeURIComponent(d.device_alias)}" aria-label="Browse objects of ${d.device_alias}">Browse objects</a>`
+                  ? html`<br /><a class="button browse" href="#/objects?device=${encodeURIComponent(d.device_alias)}" aria-label="Browse objects of ${d.device_alias}">Browse objects</a>`
                   : nothing}</span
               >
             </td>

@@ -5,6 +5,7 @@
 import type { Reading, ReadingValue } from '../../core/reading';
 import type { DeviceState } from '../../worker/engine-api';
 import type { LiveRow } from '../components/live-table';
+import { formatReadingValue } from '../format';
 
 export interface SignalInfo {
   device_alias: string;
@@ -83,18 +84,11 @@ export function addressWords(address: string | undefined, describe: (obis: strin
 }
 
 /**
- * Numbers with their full precision but locale grouping, and at least the decimals the meter gave
- * (a scaler of -2: 50 shows as 50.00); texts as they are; null as a dash.
+ * A value for the screen: the locale's number format with the meter's decimals (src/ui/format.ts,
+ * the same on Read, History and Profiles); texts as they are; null as a dash.
  */
 export function formatValue(v: ReadingValue, locale?: string, decimals?: number): string {
-  if (v === null || v === undefined) return '—';
-  if (typeof v === 'number') {
-    if (!Number.isFinite(v)) return String(v);
-    const min = decimals !== undefined && Number.isInteger(decimals) && decimals > 0 ? Math.min(decimals, 20) : 0;
-    return v.toLocaleString(locale, { minimumFractionDigits: min, maximumFractionDigits: Math.max(12, min) });
-  }
-  if (typeof v === 'boolean') return v ? 'true' : 'false';
-  return v;
+  return formatReadingValue(v, decimals, locale);
 }
 
 /**

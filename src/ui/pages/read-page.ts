@@ -1,18 +1,32 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { describeObis } from '../../protocols/cosem/dictionary';
 import type { StoredConfig } from '../../store';
+import { focusResult, prepareAnnouncer } from '../components/announcer';
 import '../components/export-buttons';
 import '../components/live-table';
+import '../components/push-live';
 import { EngineWatch, engineMonitor, getEngine } from '../engine-client';
 import { errorText, formatTime } from '../format';
 import { pageStyles } from '../shared-styles';
+import { pageReadFeedback, withReadFeedback } from '../read-feedback';
 import { getStore } from '../store-client';
+import type { LiveRow } from '../components/live-table';
 import { BusyTicker, deviceStyles, renderDevices } from './read-devices';
-import { sessionSource, storedSource } from './read-exports';
+import { storedSource } from './read-exports';
 import { configSignals, liveRows } from './read-model';
 import './read-port-card';
+import { outcomeSpeech, renderSummary, summaryStyles, type ReadOutcome } from './read-summary';
 
 export const DEMO_CONFIG_NAME = 'Demo meter';
+
+/** How the last "Read now" ended, kept for this tab (the summary card outlives a walk to History). */
+let lastOutcome: ReadOutcome | undefined;
+
+/**
+ * Told when a "Read now" ends (bubbles out of the page, composed): the place for a phone's
+ * end-of-read signal or anything else that wants to know. `detail` is the outcome.
+ */
+export const READ_FINISHED = 'read-finished';
 
 /**
  * Read a meter: pick where it is (demo, saved configuration, serial port, bridge), read once or
@@ -31,6 +45,7 @@ export class ReadPage extends LitElement {
   static override styles = [
     pageStyles,
     deviceStyles,
+    summaryStyles,
     css`
       .demo {
         display: flex;
@@ -46,6 +61,75 @@ export class ReadPage extends LitElement {
       }
       .connect-lead {
         margin: 0 0 0.5rem;
+      }
+      .saved-config {
+        display: flex;
+        flex-wrap: wrap;
+        align-items: end;
+        gap: 0.5rem;
+      }
+      .saved-config > div {
+        flex: 1 1 12rem;
+        min-width: 0;
+      }
+      .saved-config .actions {
+        margin: 0;
+      }
+      .read-actions button.primary {
+        min-height: 52px;
+        padding-inline: 1.5rem;
+        font-size: 1.1rem;
+      }
+      .read-message {
+        margin: 0.5rem 0 0;
+      }
+      .read-message:empty,
+      .load-message:empty {
+        display: none;
+      }
+      .read-bar {
+        display: contents;
+      }
+      .device-name {
+        margin: 0.25rem 0 0;
+        font-size: 0.9rem;
+        overflow-wrap: anywhere;
+      }
+      /* The result card is scrolled to when a read ends: clear of the fixed read bar and bottom nav. */
+      .result {
+        scroll-margin: 1rem 0 calc(140px + env(safe-area-inset-bottom, 0px));
+      }
+      /*
+       * A phone held in one hand: "Read now" and "Cancel read" sit in a bar at the bottom of the
+       * screen, above the navigation, where the thumb is, on every scroll position of the page; the
+       * port choice above is on the same first screen. Matches the shell's bottom-nav breakpoint.
+       */
+      @media (max-width: 767px) {
+        :host {
+          padding-bottom: 76px;
+        }
+        .read-bar {
+          display: flex;
+          gap: 0.5rem;
+          position: fixed;
+          left: 0;
+          right: 0;
+          bottom: calc(57px + env(safe-area-inset-bottom, 0px));
+          z-index: 4;
+          padding: 0.5rem 1rem;
+          background: var(--ms-surface);
+          border-top: 1px solid var(--ms-border);
+        }
+        .read-bar button.primary {
+          flex: 2 1 0;
+        }
+        .read-bar button.danger {
+          flex: 1 1 0;
+        }
+        .read-actions > button {
+          flex: 1 1 0;
+          padding-inline: 0.5rem;
+        }
       }
     `,
   ];
@@ -72,6 +156,7 @@ export class ReadPage extends LitElement {
 
   override connectedCallback(): void {
     super.connectedCallback();
+    prepareAnnouncer();
     void engineMonitor.refresh().catch(() => undefined);
     void this.listConfigs();
   }
@@ -139,7 +224,18 @@ export class ReadPage extends LitElement {
       return result.ok
         ? `Loaded the demo meter: ${result.deviceCount} device(s), ${result.signalCount} signal(s). Press "Read now".`
         : `The demo configuration was refused (${result.errors.length} error(s)).`;
-    });
+    }).then(() => this.afterLoad());
+  }
+
+  /**
+   * After a configuration loads, the next step is "Read now": focus goes there (the button just
+   * pressed disabled itself, so focus would otherwise fall to <body>), and the outcome is said.
+   */
+  private async afterLoad(): Promise<void> {
+    await this.updateComplete;
+    const read = this.renderRoot.querySelector<HTMLButtonElement>('button.read-now');
+    const target = read && !read.disabled ? read : this.renderRoot.querySelector<HTMLElement>('.load-message');
+    focusResult(target, this.message);
   }
 
   private load(): Promise<void> {
@@ -151,7 +247,7 @@ export class ReadPage extends LitElement {
       return result.ok
         ? `Loaded "${c.name}": ${result.deviceCount} device(s), ${result.signalCount} signal(s).`
         : `Refused: "${c.name}" has ${result.errors.length} error(s); check it on the Meters page.`;
-    });
+    }).then(() => this.afterLoad());
   }
 
   private async readNow(): Promise<void> {
@@ -164,20 +260,41 @@ export class ReadPage extends LitElement {
       async () => {
         let readings;
         try {
-          readings = await getEngine().readOnce(this.device || undefined);
+          // Screen kept on while reading; a vibration or tone at the end (src/ui/read-feedback.ts).
+          readings = await withReadFeedback(pageReadFeedback(), () => getEngine().readOnce(this.device || undefined), {
+            failed: (rs) => rs.some((r) => r.quality === 'bad'),
+            cancelled: () => this.cancelled,
+          });
         } catch (e) {
           // After Cancel the read rejects: that is the answer the user asked for, not a failure.
-          if (this.cancelled) return `Cancelled. ${engineMonitor.session.length} value(s) read before that are kept.`;
+          if (this.cancelled) {
+            const text = `Cancelled. ${engineMonitor.session.length} value(s) read before that are kept.`;
+            lastOutcome = { count: engineMonitor.session.length, bad: 0, ms: Date.now() - started, problem: text };
+            return text;
+          }
+          lastOutcome = { count: 0, bad: 0, ms: Date.now() - started, problem: `Reading failed: ${errorText(e)}` };
           throw e;
         }
         engineMonitor.addToSession(readings);
         const bad = readings.filter((r) => r.quality === 'bad').length;
+        lastOutcome = { count: readings.length, bad, ms: Date.now() - started };
         const secs = ((Date.now() - started) / 1000).toFixed(1);
         return `Read ${readings.length} value(s) in ${secs} s${bad ? `, ${bad} bad` : ''}. They are stored.`;
       },
       'readMessage',
     );
     this.reading = false;
+    await this.showOutcome();
+  }
+
+  /** Focus the result card (Read now disabled itself), say the outcome, tell whoever listens. */
+  private async showOutcome(): Promise<void> {
+    const outcome = lastOutcome;
+    if (!outcome) return;
+    await this.updateComplete;
+    const rows = liveRows(configSignals(engineMonitor.loaded?.raw), engineMonitor.latest, describeObis, formatTime);
+    focusResult(this.renderRoot.querySelector<HTMLElement>('section.result'), outcomeSpeech(outcome, rows));
+    this.dispatchEvent(new CustomEvent<ReadOutcome>(READ_FINISHED, { detail: outcome, bubbles: true, composed: true }));
   }
 
   private readonly startPolling = async (): Promise<string> => {
@@ -194,6 +311,7 @@ export class ReadPage extends LitElement {
 
   private async cancel(): Promise<void> {
     this.cancelled = true;
+    const reading = this.reading;
     try {
       await getEngine().cancel();
       if (!this.reading) this.readMessage = 'Cancelled. Values already read are kept.';
@@ -201,6 +319,15 @@ export class ReadPage extends LitElement {
       this.readMessage = `Cancel failed: ${errorText(e)}`;
     }
     await engineMonitor.refresh().catch(() => undefined);
+    // A cancelled "Read now" moves focus to its result (readNow does); polling cancelled: to Read now.
+    if (!reading) await this.focusAfter('button.read-now');
+  }
+
+  /** After an action whose button disabled itself: focus the next useful control and say the outcome. */
+  private async focusAfter(selector: string): Promise<void> {
+    await this.updateComplete;
+    const next = this.renderRoot.querySelector<HTMLButtonElement>(selector);
+    focusResult(next && !next.disabled ? next : this.renderRoot.querySelector<HTMLElement>('.read-message'), this.readMessage);
   }
 
   private renderMeterCard(state: string) {
@@ -212,15 +339,20 @@ export class ReadPage extends LitElement {
         <button slot="demo" @click=${() => void this.useDemo()} ?disabled=${this.working}>Use the demo meter</button>
       </ms-read-port>
       ${this.configs.length === 0
-        ? html`<p class="muted">No saved configuration yet. Import one on the <a href="#/meters">Meters</a> page.</p>`
-        : html`<label for="cfg">Saved configuration</label>
-            <select id="cfg" .value=${this.selected} @change=${(e: Event) => (this.selected = (e.target as HTMLSelectElement).value)}>
-              ${this.configs.map((c) => html`<option value=${c.name} ?selected=${c.name === this.selected}>${c.name}</option>`)}
-            </select>
+        ? html`<p class="muted">No saved configuration yet.</p>
+            <div class="actions"><a class="button" href="#/meters">Import one on Meters</a></div>`
+        : html`<div class="saved-config">
+            <div>
+              <label for="cfg">Saved configuration</label>
+              <select id="cfg" .value=${this.selected} @change=${(e: Event) => (this.selected = (e.target as HTMLSelectElement).value)}>
+                ${this.configs.map((c) => html`<option value=${c.name} ?selected=${c.name === this.selected}>${c.name}</option>`)}
+              </select>
+            </div>
             <div class="actions">
               <button @click=${() => void this.load()} ?disabled=${this.working || state === 'running'}>Load into engine</button>
-            </div>`}
-      <p role="status" class="load-message">${this.message || restored}</p>
+            </div>
+          </div>`}
+      <p role="status" class="load-message" tabindex="-1">${this.message || restored}</p>
     </section>`;
   }
 
@@ -240,17 +372,30 @@ export class ReadPage extends LitElement {
               )}
             </select>`
         : nothing}
-      <div class="actions">
-        <button class="primary" @click=${() => void this.readNow()} ?disabled=${!loaded || this.working || state === 'running'}>Read now</button>
-        <button @click=${() => void this.run('Start', this.startPolling, 'readMessage')} ?disabled=${this.working || state !== 'loaded'}>
+      ${loaded && devices.length > 1 && this.device
+        ? html`<p class="muted device-name">${devices.find((d) => d.device_alias === this.device)?.name ?? ''}</p>`
+        : nothing}
+      <div class="actions read-actions">
+        <div class="read-bar" role="group" aria-label="Read">
+          <button class="primary read-now" @click=${() => void this.readNow()} ?disabled=${!loaded || this.working || state === 'running'}>Read now</button>
+          <button class="danger" @click=${() => void this.cancel()} ?disabled=${!busy && state !== 'running'}>Cancel read</button>
+        </div>
+        <button class="start-polling" @click=${() => void this.run('Start', this.startPolling, 'readMessage').then(() => this.focusAfter('button.stop-polling'))}
+          ?disabled=${this.working || state !== 'loaded'}>
           Start polling
         </button>
-        <button @click=${() => void this.run('Stop', this.stopPolling, 'readMessage')} ?disabled=${state !== 'running'}>Stop polling</button>
-        <button class="danger" @click=${() => void this.cancel()} ?disabled=${!busy && state !== 'running'}>Cancel read</button>
+        <button class="stop-polling" @click=${() => void this.run('Stop', this.stopPolling, 'readMessage').then(() => this.focusAfter('button.start-polling'))}
+          ?disabled=${state !== 'running'}>Stop polling</button>
       </div>
-      <p role="status" class="read-message">${this.readMessage}</p>
+      <p role="status" class="read-message" tabindex="-1">${this.readMessage}</p>
       ${engineMonitor.storageWarning ? html`<p role="alert" class="errors">${engineMonitor.storageWarning}</p>` : nothing}
-      ${renderDevices(status, engineMonitor.error, {
+    </section>`;
+  }
+
+  private renderDevicesCard() {
+    return html`<section class="card" aria-labelledby="devices-title">
+      <h2 id="devices-title">Devices</h2>
+      ${renderDevices(engineMonitor.status, engineMonitor.error, {
         progress: engineMonitor.progress,
         busySince: engineMonitor.busySince,
         now: Date.now(),
@@ -258,14 +403,25 @@ export class ReadPage extends LitElement {
     </section>`;
   }
 
-  private renderValues() {
-    const signals = configSignals(engineMonitor.loaded?.raw);
-    const rows = liveRows(signals, engineMonitor.latest, describeObis, formatTime);
+  /**
+   * Sections per kind of device beside the polled ones (a push port that talks first, e.g. DEMO-HAN,
+   * shows its live values here). Each kind adds its own section; none for polled devices only.
+   */
+  private renderLiveSections() {
+    // Pushing meters (DLMS mode PUSH): live values, power sparkline, missing and bad frame counts.
+    return html`<ms-push-live .describe=${describeObis}></ms-push-live>`;
+  }
+
+  private showAllValues(): void {
+    const heading = this.renderRoot.querySelector<HTMLElement>('#values-title');
+    heading?.focus();
+  }
+
+  private renderValues(rows: LiveRow[]) {
     const good = rows.filter((r) => r.quality === 'good').length;
     const bad = rows.filter((r) => r.quality === 'bad').length;
-    const session = engineMonitor.session;
     return html`<section class="card" aria-labelledby="values-title">
-        <h2 id="values-title">Values</h2>
+        <h2 id="values-title" tabindex="-1">Values</h2>
         ${rows.length === 0
           ? html`<p class="muted">No values yet.</p>`
           : html`<p class="summary" aria-live="polite">${rows.length} signal(s): ${good} good, ${bad} bad, ${rows.length - good - bad} waiting.</p>
@@ -273,16 +429,18 @@ export class ReadPage extends LitElement {
       </section>
       <section class="card" aria-labelledby="export-title">
         <h2 id="export-title">Export</h2>
-        <ms-export-buttons label="This read (${session.length} readings)" .source=${sessionSource(session)} ?disabled=${session.length === 0}></ms-export-buttons>
         <ms-export-buttons label="Everything stored" .source=${storedSource}></ms-export-buttons>
       </section>`;
   }
 
   override render() {
     const state = engineMonitor.status?.state ?? 'empty';
+    const rows = liveRows(configSignals(engineMonitor.loaded?.raw), engineMonitor.latest, describeObis, formatTime);
     return html`
       <h1>Read</h1>
-      ${this.renderMeterCard(state)} ${this.renderReadCard(state)} ${this.renderValues()}
+      ${this.renderMeterCard(state)} ${this.renderReadCard(state)}
+      ${renderSummary(this.reading ? undefined : lastOutcome, rows, engineMonitor.session, () => this.showAllValues())}
+      ${this.renderLiveSections()} ${this.renderDevicesCard()} ${this.renderValues(rows)}
     `;
   }
 }

@@ -13,6 +13,7 @@ import {
   type BridgeTarget,
   type PortChoice,
 } from './read-ports';
+import { requestUsbProbe, webUsbNeeded } from '../probe-request';
 
 type Offered = Awaited<ReturnType<typeof offeredPorts>>;
 
@@ -54,7 +55,22 @@ export class ReadPortCard extends LitElement {
       }
       h3 {
         font-size: 1rem;
-        margin: 1rem 0 0.25rem;
+        margin: 0.75rem 0 0.25rem;
+      }
+      details.more {
+        margin-top: 0.5rem;
+      }
+      /* A disclosure shows it opens: the marker stays, and the whole line is a 44 px target. */
+      details.more > summary {
+        display: list-item;
+        min-height: 44px;
+        box-sizing: border-box;
+        padding: 0.6rem 0;
+        cursor: pointer;
+        font-weight: 600;
+      }
+      .port-message:empty {
+        display: none;
       }
     `,
   ];
@@ -99,9 +115,9 @@ export class ReadPortCard extends LitElement {
     }
   }
 
-  private async pick(): Promise<void> {
+  private async pick(ask: () => Promise<PortChoice | undefined> = choosePort): Promise<void> {
     try {
-      const choice = await choosePort();
+      const choice = await ask();
       if (!choice) {
         this.message = 'No port chosen.';
         return;
@@ -141,7 +157,7 @@ export class ReadPortCard extends LitElement {
   }
 
   private serialPart() {
-    if (!hasWebSerial()) {
+    if (!hasWebSerial() && !webUsbNeeded()) {
       return html`<p class="no-serial">
         This browser has no Web Serial, so it cannot open an optical probe. Use Chrome or Edge on a desktop, a meter on the
         LAN through the bridge, or the demo meter.
@@ -152,7 +168,8 @@ export class ReadPortCard extends LitElement {
     return html`
       ${this.nameField()}
       <div class="actions">
-        <button type="button" class="primary" @click=${() => void this.pick()}>Choose serial port…</button>
+        ${hasWebSerial() ? html`<button type="button" class="primary" @click=${() => void this.pick()}>Choose serial port…</button>` : nothing}
+        ${webUsbNeeded() ? html`<button type="button" class="primary" @click=${() => void this.pick(requestUsbProbe)}>Choose USB probe (WebUSB)…</button>` : nothing}
         <slot name="demo"></slot>
       </div>
       ${o && o.remembered.length > 0
@@ -178,22 +195,30 @@ export class ReadPortCard extends LitElement {
   }
 
   private bridgePart() {
+    const settings = html`<div class="actions"><a class="button" href="#/settings">Bridge settings</a></div>`;
     if (this.bridge === null) return html`<p>Looking up the bridge…</p>`;
-    if (!this.bridge) return html`<p>No bridge set. Meters on the LAN need one: set its address and token in <a href="#/settings">Settings</a>.</p>`;
+    if (!this.bridge) return html`<p>No bridge set. Meters on the LAN need one: set its address and token in Settings.</p>${settings}`;
     return html`<p>
-      Meters with an IP address are read through <code class="bridge-url">${this.bridge.url}</code>
-      (${this.bridge.hasToken ? 'token set' : html`<strong>no token set</strong>`}; change it in <a href="#/settings">Settings</a>).
-    </p>`;
+        Meters with an IP address are read through <code class="bridge-url">${this.bridge.url}</code>
+        (${this.bridge.hasToken ? 'token set' : html`<strong>no token set</strong>`}).
+      </p>
+      ${settings}`;
   }
 
   override render() {
+    // The probe and the demo button come first and stay open: on a phone they and "Read now" share
+    // the first screen. What only some need (the bridge, what the demo is) is one tap away, open
+    // from the start once a bridge is set (whoever set one reads through it).
     return html`
       <h3>Optical probe (Web Serial)</h3>
       ${this.serialPart()}
-      <h3>Meters on the LAN (bridge)</h3>
-      ${this.bridgePart()}
-      <h3>Demo meter</h3>
-      <p class="muted">The demo devices use the built-in port <code>DEMO</code>: simulated meters inside the app, at real line speed.</p>
+      <details class="more" ?open=${Boolean(this.bridge)}>
+        <summary>Meters on the LAN (bridge) and the demo meter</summary>
+        <h3>Meters on the LAN (bridge)</h3>
+        ${this.bridgePart()}
+        <h3>Demo meter</h3>
+        <p class="muted">The demo devices use the built-in port <code>DEMO</code>: simulated meters inside the app, at real line speed.</p>
+      </details>
       <p role="status" class="port-message">${this.message}</p>
     `;
   }

@@ -7,11 +7,14 @@
  * getPorts() and owns it from there (EngineApi.rememberPort binds it to a port name such as PORT1).
  */
 import { getEngine } from '../engine-client';
+import { requestSerialProbe } from '../probe-request';
 import { SETTING, getStore } from '../store-client';
 
 export interface PortInfo {
   usbVendorId?: number;
   usbProductId?: number;
+  /** Bluetooth RFCOMM ports: their service class (SPP, or the custom one from Settings). */
+  bluetoothServiceClassId?: number | string;
 }
 
 export interface PortChoice {
@@ -50,13 +53,11 @@ const hex4 = (n: number) => n.toString(16).padStart(4, '0');
 
 /** "FTDI (USB 0403:6001)", "USB 1234:0001", or a plain "Serial port" for built-in UARTs. */
 export function describePort(info: PortInfo): string {
-  if (info.usbVendorId === undefined) return 'Serial port (not USB)';
+  if (info.usbVendorId === undefined) return info.bluetoothServiceClassId !== undefined ? 'Bluetooth serial port' : 'Serial port (not USB)';
   const id = `USB ${hex4(info.usbVendorId)}:${hex4(info.usbProductId ?? 0)}`;
   const chip = CHIPS[info.usbVendorId];
   return chip ? `${chip} (${id})` : id;
 }
-
-const sameIds = (a: PortInfo, b: PortInfo) => a.usbVendorId === b.usbVendorId && a.usbProductId === b.usbProductId;
 
 /**
  * Opens the browser's port picker; must be called from a click. Resolves undefined when the user
@@ -64,18 +65,8 @@ const sameIds = (a: PortInfo, b: PortInfo) => a.usbVendorId === b.usbVendorId &&
  */
 export async function choosePort(serial: SerialLike | undefined = browserSerial()): Promise<PortChoice | undefined> {
   if (!serial) throw new Error('This browser has no Web Serial: use Chrome or Edge on a desktop, the bridge, or the demo meter.');
-  let port: SerialPortLike;
-  try {
-    port = await serial.requestPort();
-  } catch (e) {
-    // NotFoundError: the picker was closed without a choice. Not an error worth shouting about.
-    if (typeof e === 'object' && e !== null && (e as { name?: unknown }).name === 'NotFoundError') return undefined;
-    throw e;
-  }
-  const info = port.getInfo();
-  const twins = (await serial.getPorts()).filter((p) => sameIds(p.getInfo(), info));
-  const index = twins.indexOf(port);
-  return { info, index: index >= 0 ? index : Math.max(0, twins.length - 1) };
+  // USB and Bluetooth (SPP and the custom service from Settings) probes: src/ui/probe-request.ts.
+  return requestSerialProbe(serial);
 }
 
 /**

@@ -1,4 +1,4 @@
-import { LitElement, html } from 'lit';
+import { LitElement, css, html } from 'lit';
 import { errorText } from '../format';
 import { pageStyles } from '../shared-styles';
 import { getStore } from '../store-client';
@@ -7,7 +7,29 @@ import { CSV_FACTORY, loadCsvPreferences, saveCsvPreferences, type CsvPreference
 /** The "CSV files" card of Settings: BOM and separator, saved at once on change. */
 export class CsvSettings extends LitElement {
   static override properties = { prefs: { state: true }, message: { state: true } };
-  static override styles = [pageStyles];
+  static override styles = [
+    pageStyles,
+    // The whole line is the checkbox's 44 px target (as on the rest of Settings).
+    css`
+      .choice {
+        display: flex;
+        align-items: center;
+        gap: 0.6rem;
+        min-height: 44px;
+        font-weight: 400;
+        margin: 0;
+      }
+      .choice input {
+        width: 1.25rem;
+        height: 1.25rem;
+        margin: 0;
+      }
+      .help {
+        margin: 0 0 0.5rem;
+        font-size: 0.9rem;
+      }
+    `,
+  ];
 
   declare prefs: CsvPreferences;
   declare message: string;

@@ -7,6 +7,7 @@ import { SETTING, getStore } from '../store-client';
 import { currentTheme, isThemePreference, saveTheme, type ThemePreference } from '../theme';
 import './settings-csv';
 import { PROBE_FACTORY, loadProbe, saveProbe, type ProbeDefaults } from './settings-probe';
+import './settings-probes';
 
 const THEMES: { value: ThemePreference; label: string }[] = [
   { value: 'system', label: 'Follow the system' },
@@ -276,6 +277,7 @@ export class SettingsPage extends LitElement {
       <section class="card" aria-labelledby="probe-title">
         <h2 id="probe-title">Optical probe</h2>
         ${this.renderProbe()}
+        <ms-probe-settings></ms-probe-settings>
       </section>
 
       <section class="card" aria-labelledby="csv-title">
@@ -292,12 +294,15 @@ export class SettingsPage extends LitElement {
               <dt>Available to this app</dt>
               <dd>${formatBytes(s.quota)}</dd>
               <dt>Stored readings</dt>
-              <dd class="reading-count">${this.readingCount === undefined ? 'unknown' : this.readingCount} (<a href="#/history">History</a>)</dd>
+              <dd class="reading-count">${this.readingCount === undefined ? 'unknown' : this.readingCount}</dd>
               <dt>Persistent</dt>
               <dd class="persisted">${s.persisted ? 'yes: the browser will not evict this data' : 'no: the browser may evict data under storage pressure'}</dd>
             </dl>`
           : html`<p>Measuring…</p>`}
-        <div class="actions"><button @click=${() => void this.persist()}>Request persistent storage</button></div>
+        <div class="actions">
+          <button @click=${() => void this.persist()}>Request persistent storage</button>
+          <a class="button" href="#/history">Stored readings on History</a>
+        </div>
         <p role="status">${this.storageMessage}</p>
       </section>
 

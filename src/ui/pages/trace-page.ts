@@ -4,7 +4,7 @@ import type { DecodedNode } from '../../worker/engine-api';
 import { downloadText } from '../download';
 import { EngineWatch, engineMonitor, getEngine } from '../engine-client';
 import { errorText } from '../format';
-import { pageStyles } from '../shared-styles';
+import { disclosureStyles, pageStyles } from '../shared-styles';
 import { dirLabel, filterLines, formatClock, isDecodedNode, linesText, portsOf } from './trace-format';
 
 /** Nested <details>: native keyboard support (Enter/Space) and screen readers announce expanded state. */
@@ -13,7 +13,7 @@ function renderNode(n: DecodedNode): unknown {
   if (!n.children || n.children.length === 0) return html`<li class="leaf">${text}</li>`;
   return html`<li>
     <details open>
-      <summary>${text}</summary>
+      <summary><span>${text}</span></summary>
       <ul>
         ${n.children.map(renderNode)}
       </ul>
@@ -36,6 +36,7 @@ export class TracePage extends LitElement {
 
   static override styles = [
     pageStyles,
+    disclosureStyles,
     css`
       .controls {
         display: flex;
@@ -56,12 +57,11 @@ export class TracePage extends LitElement {
         max-width: none;
         margin: 0;
       }
+      /* No scroll box of its own: on a phone a scroller inside the scrolling page traps the thumb. */
       .trace {
         list-style: none;
         margin: 0;
         padding: 0.25rem 0.5rem;
-        max-height: 65vh;
-        overflow: auto;
         font-family: var(--ms-mono);
         font-size: 0.85rem;
         background: var(--ms-surface);
@@ -96,10 +96,14 @@ export class TracePage extends LitElement {
         display: block;
         color: var(--ms-muted);
       }
-      .decoded > summary {
-        cursor: pointer;
-        min-height: 32px;
+      .decoded summary {
+        display: flex;
+        align-items: center;
+        gap: 0.4rem;
+        min-height: 44px;
+        box-sizing: border-box;
         padding: 0.2rem 0;
+        cursor: pointer;
       }
       .decoded ul {
         list-style: none;
@@ -109,9 +113,6 @@ export class TracePage extends LitElement {
       }
       .decoded li.leaf {
         padding-left: 1rem;
-      }
-      .decoded summary {
-        cursor: pointer;
       }
       .k {
         color: var(--ms-muted);
@@ -130,8 +131,12 @@ export class TracePage extends LitElement {
 
   /** Lines whose decoded tree is open: trees render only when asked for, so 1000 lines stay fast. */
   private readonly openTrees = new WeakSet<TraceLine>();
-  /** Follow new lines while the user is at the bottom of the list. */
-  private stick = true;
+  /** Follow new lines while the user is at the bottom of the page (the list scrolls with the page). */
+  private stick = false;
+  private readonly onScroll = (): void => {
+    const doc = document.documentElement;
+    this.stick = window.scrollY + window.innerHeight >= doc.scrollHeight - 24;
+  };
   /** Lines shown at the last render: only new lines scroll the list, not opening a tree. */
   private shownCount = 0;
 
@@ -174,16 +179,21 @@ export class TracePage extends LitElement {
     this.message = `Saved ${lines.length} line(s).`;
   }
 
+  override connectedCallback(): void {
+    super.connectedCallback();
+    window.addEventListener('scroll', this.onScroll, { passive: true });
+  }
+
+  override disconnectedCallback(): void {
+    window.removeEventListener('scroll', this.onScroll);
+    super.disconnectedCallback();
+  }
+
   override updated(): void {
     const list = this.renderRoot.querySelector<HTMLElement>('.trace');
     const count = list?.childElementCount ?? 0;
-    if (list && this.stick && count !== this.shownCount) list.scrollTop = list.scrollHeight;
+    if (list && this.stick && count !== this.shownCount) window.scrollTo({ top: document.documentElement.scrollHeight });
     this.shownCount = count;
-  }
-
-  private onScroll(e: Event): void {
-    const el = e.target as HTMLElement;
-    this.stick = el.scrollTop + el.clientHeight >= el.scrollHeight - 24;
   }
 
   private renderLine(l: TraceLine) {
@@ -264,7 +274,7 @@ export class TracePage extends LitElement {
               ? 'Set the level to 5 or more to see each frame decoded, then read a meter.'
               : 'Read a meter to see its frames.'}
           </p>`
-        : html`<ol class="trace" aria-labelledby="lines-title" tabindex="0" @scroll=${this.onScroll}>
+        : html`<ol class="trace" aria-labelledby="lines-title">
             ${lines.map((l) => this.renderLine(l))}
           </ol>`}
     `;

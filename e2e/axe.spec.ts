@@ -1,0 +1,86 @@
+import AxeBuilder from '@axe-core/playwright';
+import { expect, test, type Page, type TestInfo } from '@playwright/test';
+import { useDemo } from './demo-helpers';
+
+/**
+ * Issue 18: axe-core on every view of the app, on a phone and on a desktop, after a demo read. The
+ * default AxeBuilder runs every rule axe enables by default, best practices included; none is
+ * disabled. Every view's screenshot is attached to the test (kept in test-results).
+ */
+const VIEWPORTS = [
+  { name: 'phone', width: 390, height: 844 },
+  { name: 'desktop', width: 1280, height: 800 },
+] as const;
+
+interface View {
+  name: string;
+  hash: string;
+  heading: string;
+  /** Bring the view to its richest state (lists read, a form open) before the audit. */
+  prepare?: (page: Page) => Promise<void>;
+}
+
+/** Every route of src/ui/routes.ts, and the configuration editor with a device form open. */
+const VIEWS: View[] = [
+  { name: 'read', hash: 'read', heading: 'Read' },
+  {
+    name: 'objects',
+    hash: 'objects?device=demo_dlms',
+    heading: 'Objects',
+    prepare: async (page) => {
+      await page.getByRole('button', { name: 'Read object list' }).click();
+      await expect(page.locator('ul.objects > li').first()).toBeVisible({ timeout: 30_000 });
+      await page.locator('ul.objects > li summary').first().click();
+    },
+  },
+  { name: 'profiles', hash: 'profiles', heading: 'Profiles' },
+  { name: 'history', hash: 'history', heading: 'History' },
+  { name: 'meters', hash: 'meters', heading: 'Meters' },
+  {
+    name: 'config-editor',
+    hash: 'meters',
+    heading: 'Meters',
+    prepare: async (page) => {
+      const edit = page.getByRole('button', { name: 'Edit demo_dlms' });
+      if ((await edit.count()) === 0) await page.getByRole('button', { name: 'Open demo' }).click();
+      await edit.click();
+      await expect(page.getByRole('button', { name: 'Close demo_dlms' })).toBeVisible();
+    },
+  },
+  { name: 'trace', hash: 'trace', heading: 'Trace' },
+  { name: 'settings', hash: 'settings', heading: 'Settings' },
+];
+
+/** One read of the DLMS demo meter (the quickest of the five), so every view has data to show. */
+async function demoRead(page: Page): Promise<void> {
+  await useDemo(page);
+  await page.getByLabel('Device', { exact: true }).selectOption('demo_dlms');
+  await page.getByRole('button', { name: 'Read now' }).click();
+  await expect(page.getByText(/Read \d+ value\(s\)/).first()).toBeVisible({ timeout: 30_000 });
+}
+
+async function attachShot(page: Page, info: TestInfo, name: string): Promise<void> {
+  await page.evaluate(() => document.fonts.ready);
+  await info.attach(`${name}.png`, { body: await page.screenshot({ fullPage: true }), contentType: 'image/png' });
+}
+
+for (const vp of VIEWPORTS) {
+  test(`axe finds nothing on any view at ${vp.width}x${vp.height} after a demo read`, async ({ page }, info) => {
+    test.setTimeout(150_000);
+    await page.setViewportSize({ width: vp.width, height: vp.height });
+    await demoRead(page);
+    const found: { view: string; id: string; impact: string; help: string; targets: string[] }[] = [];
+    for (const view of VIEWS) {
+      await page.goto(`./#/${view.hash}`);
+      await expect(page.getByRole('heading', { level: 1, name: view.heading })).toBeVisible();
+      await view.prepare?.(page);
+      const result = await new AxeBuilder({ page }).analyze();
+      for (const v of result.violations) {
+        found.push({ view: view.name, id: v.id, impact: v.impact ?? '', help: v.help, targets: v.nodes.map((n) => JSON.stringify(n.target)) });
+      }
+      await attachShot(page, info, `${view.name}-${vp.name}`);
+    }
+    await info.attach('axe-violations.json', { body: JSON.stringify(found, null, 2), contentType: 'application/json' });
+    expect(found.map((f) => `${f.view}: ${f.id} (${f.impact}) ${f.help} at ${f.targets.slice(0, 3).join(' ')}`)).toEqual([]);
+  });
+}
