@@ -33,7 +33,8 @@ test('History lists readings stored in IndexedDB, newest first, and filters by d
   await page.reload();
   const rows = page.getByRole('table').getByRole('row');
   await expect(rows).toHaveCount(4); // header + 3
-  await expect(rows.nth(1)).toContainText('1235.25 kWh');
+  // The locale's number format (Chromium here: en-US), as on the Read page; exports stay machine format.
+  await expect(rows.nth(1)).toContainText('1,235.25 kWh');
   await expect(rows.nth(2)).toContainText('bad (TIMEOUT)');
   await expect(rows.nth(3)).toContainText('1.0.1.8.0.255');
 
@@ -101,7 +102,7 @@ test('History filters by device, signal and time, exports exactly that selection
   await expect(page.getByRole('heading', { name: /^4 readings: device incomer, signal ea_import/ })).toBeVisible();
   const rows = page.getByRole('table').getByRole('row');
   await expect(rows).toHaveCount(5);
-  await expect(rows.nth(1)).toContainText('1006 kWh');
+  await expect(rows.nth(1)).toContainText('1,006 kWh');
 
   const saved = await saveVia(page, /^Export CSV: This selection/);
   expect(saved.name).toMatch(/readings-incomer-ea_import.*\.csv$/);
@@ -114,7 +115,9 @@ test('History filters by device, signal and time, exports exactly that selection
 
   page.once('dialog', (d) => void d.accept());
   await page.getByRole('button', { name: 'Delete 4 readings' }).click();
-  await expect(page.getByText('Deleted 4 reading(s).')).toBeVisible();
+  await expect(page.locator('p.message')).toHaveText('Deleted 4 reading(s).');
+  // The Delete button disabled itself: focus is on the emptied selection, and the outcome was said.
+  await expect(page.locator('#ms-announcer')).toHaveText('Deleted 4 reading(s).');
   await expect(page.getByText('No stored reading matches these filters.')).toBeVisible();
   await page.getByRole('button', { name: 'Clear filters' }).click();
   await expect(page.getByRole('heading', { name: /^32 readings: all readings/ })).toBeVisible();

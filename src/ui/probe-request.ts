@@ -93,13 +93,24 @@ export function serialRequestOptions(customService: string | undefined): Request
   return { allowedBluetoothServiceClassIds: custom && custom !== SPP_UUID ? [SPP_UUID, custom] : [SPP_UUID] };
 }
 
-async function customService(): Promise<string | undefined> {
-  try {
-    const v = await (await getStore()).getSetting(BT_SERVICE_KEY);
-    return typeof v === 'string' && v ? v : undefined;
-  } catch {
-    return undefined;
-  }
+/**
+ * The custom service, read ahead: the picker must open while the click's activation is fresh (a few
+ * seconds), so nothing is awaited between the click and requestPort.
+ */
+let knownService: string | undefined;
+let serviceLoading: Promise<void> | undefined;
+
+export function prefetchCustomService(): Promise<void> {
+  serviceLoading ??= getStore()
+    .then((s) => s.getSetting(BT_SERVICE_KEY))
+    .then((v) => void (knownService = typeof v === 'string' && v ? v : undefined))
+    .catch(() => undefined);
+  return serviceLoading;
+}
+
+/** Settings saved a new custom service (or cleared it). */
+export function useCustomService(uuid: string | undefined): void {
+  knownService = uuid || undefined;
 }
 
 const sameInfo = (a: ProbeInfo, b: ProbeInfo) =>
@@ -109,13 +120,13 @@ const isNotFound = (e: unknown) => typeof e === 'object' && e !== null && (e as 
 
 /**
  * Web Serial's picker (USB and Bluetooth probes). Resolves undefined when the user closes it without a
- * choice. `service` is read before the picker opens, so the click's activation is still fresh.
+ * choice. `service`: the custom Bluetooth service (default: the one from Settings, read ahead).
  */
-export async function requestSerialProbe(serial: SerialLike | undefined = browserSerial(), service?: string): Promise<ProbeChoice | undefined> {
+export async function requestSerialProbe(serial: SerialLike | undefined = browserSerial(), service: string | undefined = knownService): Promise<ProbeChoice | undefined> {
   if (!serial) throw new Error('This browser has no Web Serial: use Chrome or Edge, the bridge, or the demo meter.');
   let port: SerialPortLike;
   try {
-    port = await serial.requestPort(serialRequestOptions(service ?? (await customService())));
+    port = await serial.requestPort(serialRequestOptions(service));
   } catch (e) {
     if (isNotFound(e)) return undefined;
     throw e;
@@ -127,11 +138,13 @@ export async function requestSerialProbe(serial: SerialLike | undefined = browse
 }
 
 let filters: Promise<USBDeviceFilter[]> | undefined;
+let usbFiltersNow: USBDeviceFilter[] | undefined;
 
-/** The chips' filters come from the worker (the driver table lives with the drivers); asked once, early. */
+/** The chips' filters come from the worker (the driver table lives with the drivers); asked once, ahead. */
 export function prefetchUsbFilters(): Promise<USBDeviceFilter[]> {
   filters ??= getEngine()
     .usbProbeFilters()
+    .then((f) => (usbFiltersNow = f))
     .catch((e: unknown) => {
       filters = undefined;
       throw e;
@@ -144,7 +157,7 @@ export async function requestUsbProbe(usb: UsbLike | undefined = browserUsb(), k
   if (!usb) throw new Error('This browser has no WebUSB.');
   let device: UsbDeviceLike;
   try {
-    device = await usb.requestDevice({ filters: knownFilters ?? (await prefetchUsbFilters()) });
+    device = await usb.requestDevice({ filters: knownFilters ?? usbFiltersNow ?? (await prefetchUsbFilters()) });
   } catch (e) {
     if (isNotFound(e)) return undefined;
     throw e;
@@ -153,4 +166,10 @@ export async function requestUsbProbe(usb: UsbLike | undefined = browserUsb(), k
   const twins = (await usb.getDevices()).filter((d) => d.vendorId === device.vendorId && d.productId === device.productId);
   const index = twins.indexOf(device);
   return { info, index: index >= 0 ? index : Math.max(0, twins.length - 1) };
+}
+
+/** Read ahead what the pickers need, so a click opens them at once (called when the probe card shows). */
+export function prefetchProbeRequests(): void {
+  void prefetchCustomService();
+  if (webUsbNeeded()) void prefetchUsbFilters().catch(() => undefined);
 }

@@ -56,6 +56,8 @@ export function protocolBackend(opts: ProtocolBackendOptions): EngineBackendFact
         ...(opts.counterStore ? { counterStore: opts.counterStore } : {}),
         ...(knowledgeStore ? { knowledgeStore } : {}),
       }),
+      // PUSH devices keep their last accepted invocation counter where the drivers keep theirs.
+      ...(opts.counterStore ? { pushCounterStore: opts.counterStore } : {}),
       ...(opts.commit ? { commit: opts.commit } : {}),
       ...(opts.commitEvents ? { commitEvents: opts.commitEvents } : {}),
       onEvent,

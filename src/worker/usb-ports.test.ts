@@ -59,7 +59,9 @@ describe('USB probes over WebUSB in the worker', () => {
       await directory.remember('PORT2', { info: { usbVendorId: e.vendorId, usbProductId: e.productId }, index: 1 });
       const trace: string[] = [];
       const engine = await engineOver(clock, directory, new FakeSerial(), usb, trace);
+      const t0 = clock.now();
       const readings = await clock.run(() => engine.readOnce());
+      if (process.env.USB_DEBUG) console.log(chip, 'virtual ms', clock.now() - t0, trace.join(' | '));
       await clock.run(() => engine.stop());
       expect(readings.find((r) => r.device_alias === 'iec')).toMatchObject({ quality: 'good', value: 147238.4, unit: 'kWh' });
       expect(readings.find((r) => r.device_alias === 'modee')).toMatchObject({ quality: 'good', unit: 'Wh' });

@@ -10,6 +10,7 @@ import { serverAddress, serverAddressFromSerial, type HdlcAddress } from '../../
 import type { DlmsAuth } from '../../protocols/dlms-client/association';
 import { hexToBytes } from '../../core/logger';
 import { MAX_HIGH_SECRET_BYTES, type SecurityPolicy, type SecuritySuite } from '../../protocols/dlms/security';
+import { parseObis } from '../../protocols/cosem/obis';
 
 /** The link settings a DLMS device is reached with, whichever profile configured it. */
 export interface DlmsLinkProfile {

@@ -1,6 +1,6 @@
 /**
- * The DLMS driver's first read of a meter (issue 16): the values, their scalers, the identity check (the
- * logical device name) and the HDLC inactivity timeout all ride in one GET-with-list; knowledge restored
+ * The DLMS driver's first read of a meter (issue 16): the values, their scalers and the identity check
+ * (the logical device name) all ride in one GET-with-list; knowledge restored
  * for another meter (same port and address, another name) is never applied to this one's values.
  * Virtual time, simulated meter reacting in 100 ms.
  */
@@ -38,14 +38,12 @@ async function firstRead(store: MemoryKnowledgeStore): Promise<{ readings: Readi
   const pair = createSerialPair(clock, { line: LINE_9600_8N1 });
   const meter = new SimDlmsMeter(clock, { referencing: 'LN', reactionMs: 100 });
   const ac = new AbortController();
-  meter.serveHdlc(pair.meter, { address: ADDRESS, inactivityTimeoutMs: 120_000 }, ac.signal).done.catch(() => undefined);
+  meter.serveHdlc(pair.meter, { address: ADDRESS }, ac.signal).done.catch(() => undefined);
   const logs: string[] = [];
   const ctx: DriverContext = { link: pair.client, clock, signal: ac.signal, log: (_l, m) => logs.push(m) };
   const readings = await clock.run(async () => {
     await driver.connect(ctx);
     const r = await driver.read(signals, ctx);
-    // Already known from the first read: no request of its own.
-    expect(await driver.keepsSession(10_000, ctx)).toBe(true);
     await driver.disconnect();
     return r;
   });
@@ -54,14 +52,13 @@ async function firstRead(store: MemoryKnowledgeStore): Promise<{ readings: Readi
 }
 
 describe('DLMS driver: the first read of a meter (issue 16)', () => {
-  it('values, scalers, identity and HDLC inactivity timeout in one request', async () => {
+  it('values, scalers and the identity check in one request', async () => {
     const store = new MemoryKnowledgeStore();
     const { readings, logs, requests } = await firstRead(store);
     expect(readings.map((r) => r.quality)).toEqual(CODES.map(() => 'good'));
     expect(readings[2].unit).toBe('V');
     expect(logs.find((m) => m.includes('read 7 values'))).toMatch(/read 7 values: 1 round trip,/);
-    expect(logs).toContain('m: HDLC inactivity timeout 120 s');
-    // The AARQ and one GET-with-list: no identity GET, no HDLC setup GET, no class discovery.
+    // The AARQ and one GET-with-list: no identity GET, no class discovery.
     expect(requests).toBe(2);
     const saved = JSON.parse([...store.data.values()][0]) as { identity?: string; classes: Record<string, number> };
     expect(saved.identity).toBeDefined();

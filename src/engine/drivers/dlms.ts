@@ -224,10 +224,7 @@ export class DlmsDriver implements DeviceDriver {
     const todo = valid.map((_, i) => i).filter((i) => !carried.has(i));
     const progress: (ValueResult | undefined)[] = [];
     let fresh: ValueResult[];
-    // The HDLC inactivity timeout (keepsSession) rides last in the first read instead of a request of its own.
-    const askTimeout = this.inactivityMs === undefined && this.hdlc !== undefined && this.profile.referencing === 'LN';
     const asked = todo.map((i) => valid[i]);
-    if (askTimeout) asked.push({ obis: HDLC_SETUP, attribute: 8, classId: 23 });
     const listsWere = this.knowledge.lists.mode;
     this.droppedOnList = false;
     const line0 = this.lineWatch.snapshot();
@@ -235,7 +232,6 @@ export class DlmsDriver implements DeviceDriver {
     const t0 = ctx.clock.now();
     try {
       fresh = await this.session.readValues(asked, progress);
-      if (askTimeout) this.adoptInactivityTimeout(fresh.pop(), ctx);
     } catch (e) {
       const at = ctx.clock.wallTime();
       todo.forEach((i, k) => {
@@ -292,7 +288,8 @@ export class DlmsDriver implements DeviceDriver {
     if (this.inactivityMs === undefined) {
       this.inactivityMs = null;
       if (this.profile.referencing === 'LN') {
-        // Normally read with the first poll already; here only when that poll did not get to it.
+        // Not in the first read's list: only the engine knows whether it keeps the session (a read-once
+        // never does), and a meter need not give this object out.
         try {
           const [r] = await this.session.readValues([{ obis: HDLC_SETUP, attribute: 8, classId: 23 }]);
           this.adoptInactivityTimeout(r, ctx);

@@ -12,6 +12,7 @@ import type { Link } from '../../core/link';
 import type { Logger, SessionLog } from '../../core/logger';
 import type { Reading } from '../../core/reading';
 import type { InvocationCounterStore } from '../../protocols/dlms-client/invocation-counter';
+import { PushCounterKeeper } from './push-counter';
 import { PushListener, type PushEvent, type PushLinkLayer } from '../../protocols/push';
 import type { DriverSignal } from '../driver';
 import type { LinkHolder, LinkPool } from '../link-pool';
@@ -27,8 +28,6 @@ import { PushWatch, describeStats } from './push-stats';
 export const ONCE_WAIT_DEFAULT_MS = 30_000;
 /** Longest single wait on the link: a stop or a due missing-push check is never later than this. */
 const MAX_READ_WAIT_MS = 5_000;
-/** The invocation counter store's client number for pushes (no client associates). */
-const PUSH_CLIENT = 0;
 
 export interface PushRunnerDeps {
   device: DlmsDeviceConfig;
@@ -61,20 +60,22 @@ export class PushRunner implements LinkHolder {
   private readonly watch: PushWatch;
   private link?: Link;
   private listener?: PushListener;
-  private lastCounter?: number;
-  private counterLoaded = false;
+  private readonly counter: PushCounterKeeper;
   private lostReason?: string;
   private readAbort?: AbortController;
   private waiters: Waiter[] = [];
   /** The reason of the last bad frame since the last good push: one event-log entry per change, not one per frame. */
   private lastBadReason?: string;
   private silenceLogged = false;
+  /** Raw APDUs only: bytes came since the last flush, so the next silence ends an APDU. */
+  private pendingRaw = false;
 
   constructor(private readonly d: PushRunnerDeps) {
     this.alias = d.device.device_alias;
     this.log = d.logger ? d.logger.forPort(d.port) : () => undefined;
     this.logged = new Set(d.signals.filter(isLogged).map((s) => s.signal_alias));
     this.watch = new PushWatch(d.device.push_interval_ms);
+    this.counter = new PushCounterKeeper(`push:${d.device.system_title ?? this.alias}`, this.log, d.counterStore);
   }
 
   get stats() {
@@ -90,7 +91,7 @@ export class PushRunner implements LinkHolder {
   /** Listen until `stop` aborts, reopening the port whenever it is lost. Never rejects. */
   async run(stop: AbortSignal): Promise<void> {
     try {
-      await this.loadCounter();
+      await this.counter.load();
       let reconnecting = 0;
       for (;;) {
         if (this.lostReason !== undefined) {
@@ -132,7 +133,7 @@ export class PushRunner implements LinkHolder {
    * at most 3 push intervals (or ONCE_WAIT_DEFAULT_MS). A silent meter gives bad NO_ANSWER readings.
    */
   async once(stop: AbortSignal): Promise<Reading[]> {
-    await this.loadCounter();
+    await this.counter.load();
     const interval = this.d.device.push_interval_ms;
     const waitMs = interval !== undefined ? Math.max(3 * interval, this.d.device.timeout_ms) : ONCE_WAIT_DEFAULT_MS;
     const deadline = this.d.clock.now() + waitMs;
@@ -185,7 +186,7 @@ export class PushRunner implements LinkHolder {
     if (d.block_cipher_key) opts.blockCipherKey = hexBytes(d.block_cipher_key);
     if (d.authentication_key) opts.authenticationKey = hexBytes(d.authentication_key);
     if (d.system_title) opts.systemTitle = hexBytes(d.system_title);
-    const last = this.listener?.lastInvocationCounter ?? this.lastCounter;
+    const last = this.listener?.lastInvocationCounter ?? this.counter.last;
     if (last !== undefined) opts.lastInvocationCounter = last;
     return opts;
   }
@@ -240,8 +241,6 @@ export class PushRunner implements LinkHolder {
     await this.checkMissing();
   }
 
-  private pendingRaw = false;
-
   /** Twenty character times of silence end a raw APDU (at least 20 ms: USB adapters deliver in bursts). */
   private silenceMs(link: Link): number {
     const bits = 1 + link.line.dataBits + (link.line.parity === 'none' ? 0 : 1) + link.line.stopBits;
@@ -262,7 +261,7 @@ export class PushRunner implements LinkHolder {
       this.emitStats();
       return;
     }
-    if (ev.invocationCounter !== undefined && !(await this.keepCounter(ev.invocationCounter))) {
+    if (ev.invocationCounter !== undefined && !(await this.counter.keep(ev.invocationCounter))) {
       this.watch.bad('counter', now);
       this.emitStats();
       return;
@@ -288,36 +287,6 @@ export class PushRunner implements LinkHolder {
       this.settle(readings);
     }
     this.emitStats();
-  }
-
-  /**
-   * Persist the counter before the readings are committed: a crash in between loses one push, while
-   * the other order could accept its replay after a restart and store it twice.
-   */
-  private async keepCounter(counter: number): Promise<boolean> {
-    this.lastCounter = counter;
-    if (!this.d.counterStore) return true;
-    try {
-      await this.d.counterStore.set(this.counterKey(), PUSH_CLIENT, counter);
-      return true;
-    } catch (e) {
-      this.log(2, `${this.alias}: push #${counter} refused: ${toMeterError(e).message}`);
-      return false;
-    }
-  }
-
-  private async loadCounter(): Promise<void> {
-    if (this.counterLoaded || !this.d.counterStore) return;
-    this.counterLoaded = true;
-    try {
-      this.lastCounter = await this.d.counterStore.get(this.counterKey(), PUSH_CLIENT);
-    } catch (e) {
-      this.log(2, `${this.alias}: the last invocation counter could not be read: ${toMeterError(e).message}`);
-    }
-  }
-
-  private counterKey(): string {
-    return `push:${this.d.device.system_title ?? this.alias}`;
   }
 
   private async checkMissing(): Promise<void> {

@@ -132,6 +132,8 @@ export class MqttOutput {
     if (o.key) options.key = o.key;
     const client = this.connect(o.url, options);
     this.connecting = client;
+    // Many small PUBLISH packets back to back: Nagle's algorithm would hold each behind the last ACK.
+    noDelay(client);
     let failure: ClassifiedBrokerError | undefined;
     let closed = false;
     client.on('connect', () => this.connected_(client));
@@ -282,4 +284,10 @@ export function safeUrl(url: string): string {
   } catch {
     return '(unparsable URL)';
   }
+}
+
+/** TCP_NODELAY on the client's socket (TLS and WebSocket streams pass it down, or do not have it). */
+function noDelay(client: MqttClient): void {
+  const stream = client.stream as unknown as { setNoDelay?: (on: boolean) => void } | undefined;
+  stream?.setNoDelay?.(true);
 }

@@ -48,6 +48,7 @@ export interface SpoolOptions {
 }
 
 export const DEFAULT_SEGMENT_RECORDS = 5000;
+export const STATE_SAVE_MS = 250;
 const SEGMENT_RE = /^seg-(\d{16})\.jsonl$/;
 
 const segName = (first: number) => `seg-${String(first).padStart(16, '0')}.jsonl`;
@@ -74,7 +75,10 @@ export class Spool {
   private flushing?: Promise<void>;
   private stateWriting?: Promise<void>;
   private stateDirty = false;
+  /** Ends the wait before the next state write (close and abandon do not wait for the timer). */
+  private wakeState?: () => void;
   private closed = false;
+  private abandoned = false;
   private readonly segmentRecords: number;
 
   private constructor(
@@ -291,8 +295,14 @@ export class Spool {
     this.stateWriting = (async () => {
       while (this.stateDirty && !this.closed) {
         this.stateDirty = false;
-        // Let the acks of one burst land first: one write per turn of the event loop, not per PUBACK.
-        await new Promise((r) => setImmediate(r));
+        // Progress is saved at most every STATE_SAVE_MS: an fsync per PUBACK burst would cap the
+        // publishing rate at the disk's fsync rate. A crash repeats at most that much (QoS 1 duplicates).
+        await new Promise<void>((r) => {
+          this.wakeState = r;
+          setTimeout(r, STATE_SAVE_MS).unref();
+        });
+        this.wakeState = undefined;
+        if (this.abandoned) break;
         this.writeState();
         this.removeDoneSegments();
       }
@@ -332,8 +342,9 @@ export class Spool {
   async close(): Promise<void> {
     if (this.closed) return;
     while (this.flushing) await this.flushing;
-    while (this.stateWriting) await this.stateWriting;
     this.closed = true;
+    this.wakeState?.();
+    while (this.stateWriting) await this.stateWriting;
     this.writeState();
     await this.endSegmentQuietly();
     this.removeDoneSegments();
@@ -343,6 +354,8 @@ export class Spool {
   /** A crash, for tests: no more writes at all, nothing saved, the lock left behind. */
   async abandon(): Promise<void> {
     this.closed = true;
+    this.abandoned = true;
+    this.wakeState?.();
     await this.flushing?.catch(() => undefined);
     await this.stateWriting;
     await this.current?.handle.close().catch(() => undefined);

@@ -26,6 +26,8 @@ export interface BrokerOptions {
   tls?: boolean;
   /** Sessions and queued messages survive a stop/start (saved on SIGTERM). */
   persistent?: boolean;
+  /** More configuration lines (tuning, for the bench). */
+  extra?: string[];
 }
 
 export interface TestBroker {
@@ -97,6 +99,7 @@ export async function startBroker(opts: BrokerOptions = {}): Promise<TestBroker>
     makeCertificates(dir);
     lines.push(`cafile ${join(dir, 'ca.crt')}`, `certfile ${join(dir, 'server.crt')}`, `keyfile ${join(dir, 'server.key')}`);
   }
+  lines.push(...(opts.extra ?? []));
   writeFileSync(join(dir, 'mosquitto.conf'), `${lines.join('\n')}\n`);
   let child: ChildProcess | undefined;
   let log = '';
@@ -141,6 +144,7 @@ export async function subscribeAll(url: string, options: { username?: string; pa
   const mqtt = await import('mqtt');
   const messages: Received[] = [];
   const client = await mqtt.connectAsync(url, { clean: true, clientId: `test-sub-${Math.random().toString(16).slice(2)}`, ...options, reconnectPeriod: 200 });
+  (client.stream as unknown as { setNoDelay?: (on: boolean) => void }).setNoDelay?.(true);
   client.on('message', (topic, payload, packet) => messages.push({ topic, payload: payload.toString(), retain: packet.retain }));
   await client.subscribeAsync(['#'], { qos: 1 });
   // Across a broker restart the subscription is gone with the broker: subscribe again.

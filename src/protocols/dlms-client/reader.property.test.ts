@@ -29,6 +29,30 @@ describe('answer check', () => {
     );
   });
 
+  it('a register value wrapped a second time (an octet-string holding one encoded number) is never plausible', () => {
+    const number = fc.oneof(
+      fc.integer({ min: -128, max: 127 }).map((v) => ({ type: 'int8' as const, value: v })),
+      fc.integer({ min: 0, max: 0xffff }).map((v) => ({ type: 'uint16' as const, value: v })),
+      fc.integer({ min: -0x80000000, max: 0x7fffffff }).map((v) => ({ type: 'int32' as const, value: v })),
+      fc.integer({ min: 0, max: 0xffffffff }).map((v) => ({ type: 'uint32' as const, value: v })),
+      fc.bigInt({ min: 0n, max: 2n ** 64n - 1n }).map((v) => ({ type: 'uint64' as const, value: v })),
+    );
+    fc.assert(
+      fc.property(fc.constantFrom(3, 4, 5), obisArb, number, (classId, obis, n) => {
+        expect(implausibility(classId, obis, 2, { type: 'octet-string', value: encodeData(n) })).toBeDefined();
+        expect(implausibility(classId, obis, 2, n)).toBeUndefined();
+      }),
+    );
+  });
+
+  it('a register holding text stays plausible', () => {
+    fc.assert(
+      fc.property(fc.constantFrom(3, 4, 5), obisArb, fc.string({ minLength: 0, maxLength: 20 }).filter((t) => /^[\x20-\x7e]*$/.test(t)), (classId, obis, text) => {
+        expect(implausibility(classId, obis, 2, { type: 'octet-string', value: new TextEncoder().encode(text) })).toBeUndefined();
+      }),
+    );
+  });
+
   it('every attribute the demo meter gives is plausible', () => {
     const m = frozenDemoModel();
     for (const o of m.objects) {

@@ -21,6 +21,8 @@ const HELD = 64;
  * it starts at the first byte of the stream (or after a flush): otherwise the APDU inside an HDLC or
  * M-Bus frame would be taken for a raw one before its frame ends.
  */
+type Decided = { layer: DetectedLayer; deframer: Deframer; outputs: LinkOutput[] };
+
 interface Candidate {
   layer: DetectedLayer;
   deframer: Deframer;
@@ -35,10 +37,19 @@ export class LinkDetector {
   }
 
   /** The winner and its outputs so far, once decided. */
-  push(chunk: Uint8Array): { layer: DetectedLayer; deframer: Deframer; outputs: LinkOutput[] } | undefined {
+  push(chunk: Uint8Array): Decided | undefined {
+    return this.step((d) => d.push(chunk));
+  }
+
+  /** The line went quiet: every candidate flushes; a winner may emerge from frames queued behind noise. */
+  flush(): Decided | undefined {
+    return this.step((d) => d.flush());
+  }
+
+  private step(feed: (d: Deframer) => LinkOutput[]): Decided | undefined {
     let best: { c: Candidate; end: number } | undefined;
     for (const c of this.candidates) {
-      for (const o of c.deframer.push(chunk)) {
+      for (const o of feed(c.deframer)) {
         c.held.push(o);
         if (c.held.length > HELD) c.held.shift();
       }

@@ -24,6 +24,12 @@ export class HdlcDeframer implements Deframer {
   push(chunk: Uint8Array): LinkOutput[] {
     this.rx.append(chunk);
     const out: LinkOutput[] = [];
+    this.scan(out);
+    return out;
+  }
+
+  /** Takes every whole frame off the buffer; stops at a frame start still waiting for its bytes. */
+  private scan(out: LinkOutput[]): void {
     const rx = this.rx;
     for (;;) {
       let i = 0;
@@ -49,13 +55,21 @@ export class HdlcDeframer implements Deframer {
       rx.consume(length + 1);
       this.frame(raw, end, out);
     }
-    return out;
   }
 
+  /**
+   * No more bytes are coming for now: a frame start still waiting was noise (skip it and look again
+   * behind it, so real frames queued after a false start are kept), then a half-received message is
+   * dropped.
+   */
   flush(): LinkOutput[] {
     const out: LinkOutput[] = [];
+    for (;;) {
+      this.scan(out);
+      if (this.rx.length === 0) break;
+      this.skip(1);
+    }
     if (this.parts.length > 0) out.push(this.dropPartial('The push stopped in the middle of a segmented HDLC message.', this.rx.offset));
-    this.skip(this.rx.length);
     return out;
   }
 
@@ -88,6 +102,9 @@ export class HdlcDeframer implements Deframer {
       out.push({ kind: 'bad', reason: 'frame', error: new ProtocolError('LENGTH', `A pushed message longer than ${MAX_PUSH_APDU} bytes.`), bytes: raw.length, frames: 1, end });
       return;
     }
+    // Meters put the LLC header only in a message's first segment: a later segment that starts with one
+    // is a new message, and the one being joined lost its end.
+    if (this.parts.length > 0 && hasLlcHeader(f.info)) out.push(this.dropPartial('A new HDLC message began before the last one ended.', end - raw.length + 1));
     this.parts.push(f.info);
     this.partBytes += f.info.length;
     this.partFrames++;
@@ -116,6 +133,9 @@ export class HdlcDeframer implements Deframer {
 
 /** E6 E7 00 (response) is what meters send; E6 E6 00 appears on some P1 ports. Absent on others. */
 export function stripLlcHeader(info: Uint8Array): Uint8Array {
-  if (info.length >= 3 && info[0] === 0xe6 && (info[1] === 0xe7 || info[1] === 0xe6) && info[2] === 0x00) return info.subarray(3);
-  return info;
+  return hasLlcHeader(info) ? info.subarray(3) : info;
+}
+
+function hasLlcHeader(info: Uint8Array): boolean {
+  return info.length >= 3 && info[0] === 0xe6 && (info[1] === 0xe7 || info[1] === 0xe6) && info[2] === 0x00;
 }

@@ -54,14 +54,23 @@ export class PushListener {
   }
 
   /**
-   * The line went quiet: drop a partial frame (a 'frame' bad event when one was pending). Callers
-   * reading raw APDUs from a serial line call it on silence; framed layers need not.
+   * The line went quiet (call it on every silence between pushes, whatever the layer): whole frames
+   * still buffered behind a false frame start are taken, then a half-received message is dropped (a
+   * 'frame' event). Segments carry no message number, so without this the surviving segments of a
+   * push whose end was lost could join the next push's into a well-formed list of wrong values.
    */
   flush(): Promise<PushEvent[]> {
     return this.serial(async () => {
-      const outs = this.deframer ? this.deframer.flush() : [];
+      let outs: LinkOutput[] = [];
+      if (this.deframer) outs = this.deframer.flush();
+      else {
+        const won = this.detector!.flush();
+        if (won) {
+          this.adopt(won.layer, won.deframer);
+          outs = won.outputs;
+        } else this.detector = new LinkDetector(); // raw may start at the next byte
+      }
       this.countSkipped();
-      if (!this.deframer) this.detector = new LinkDetector();
       return this.handle(outs);
     });
   }
@@ -97,12 +106,16 @@ export class PushListener {
     }
     const won = this.detector!.push(chunk);
     if (!won) return [];
-    this.detected = won.layer;
-    this.deframer = won.deframer;
-    this.detector = undefined;
-    this.skippedBase = 0;
+    this.adopt(won.layer, won.deframer);
     this.countSkipped();
     return won.outputs;
+  }
+
+  private adopt(layer: DetectedLayer, deframer: Deframer): void {
+    this.detected = layer;
+    this.deframer = deframer;
+    this.detector = undefined;
+    this.skippedBase = 0;
   }
 
   private async handle(outs: LinkOutput[]): Promise<PushEvent[]> {

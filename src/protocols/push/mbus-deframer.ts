@@ -28,6 +28,12 @@ export class MbusDeframer implements Deframer {
   push(chunk: Uint8Array): LinkOutput[] {
     this.rx.append(chunk);
     const out: LinkOutput[] = [];
+    this.scan(out);
+    return out;
+  }
+
+  /** Takes every whole frame off the buffer; stops at a frame start still waiting for its bytes. */
+  private scan(out: LinkOutput[]): void {
     const rx = this.rx;
     for (;;) {
       let i = 0;
@@ -50,13 +56,21 @@ export class MbusDeframer implements Deframer {
       rx.consume(total);
       this.frame(raw, end, out);
     }
-    return out;
   }
 
+  /**
+   * No more bytes are coming for now: a frame start still waiting was noise (skip it and look again
+   * behind it, so real frames queued after a false start are kept), then a half-received message is
+   * dropped.
+   */
   flush(): LinkOutput[] {
     const out: LinkOutput[] = [];
+    for (;;) {
+      this.scan(out);
+      if (this.rx.length === 0) break;
+      this.skip(1);
+    }
     if (this.parts.length > 0) out.push(this.dropPartial('The push stopped in the middle of a segmented M-Bus message.', this.rx.offset));
-    this.skip(this.rx.length);
     return out;
   }
 

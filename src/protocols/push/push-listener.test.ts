@@ -50,6 +50,16 @@ describe('link layers', () => {
     expect(l.counters.frames).toBe(3);
   });
 
+  it('HDLC: a segment opening with the LLC header starts a new message (the last one lost its end)', async () => {
+    const a = Uint8Array.from([0xe6, 0xe7, 0, ...notification({ type: 'structure', items: [P(1), P(2)] })]);
+    const b = Uint8Array.from([0xe6, 0xe7, 0, ...notification({ type: 'structure', items: [P(3), P(4)] })]);
+    const seg = (info: Uint8Array, segmented: boolean) => encodeFrame({ type: 'UI', pf: true, dest: { value: 0x10, size: 1 }, src: { value: 1, size: 1 }, segmented, info });
+    const l = new PushListener({ linkLayer: 'hdlc' });
+    const ev = await l.feed(Uint8Array.from([...seg(a.subarray(0, 12), true), ...seg(b.subarray(0, 12), true), ...seg(b.subarray(12), false)]));
+    expect(bads(ev)).toEqual(['frame:FRAMING']);
+    expect(ev[1]).toMatchObject({ kind: 'push', values: [{ value: 3 }, { value: 4 }] });
+  });
+
   it('HDLC: a damaged frame is one crc refusal; a frame that is not I or UI is refused; flush ends a half message', async () => {
     const good = hdlc(notification({ type: 'structure', items: [P(5)] }));
     const damaged = good.slice();
@@ -76,6 +86,24 @@ describe('link layers', () => {
     expect(l.detectedLinkLayer).toBe('mbus');
     expect(bads(ev)).toEqual(['frame:FRAMING', 'frame:FRAMING']);
     expect(ev.filter((e) => e.kind === 'push')).toHaveLength(1);
+  });
+
+  it('flush keeps whole frames queued behind a false frame start (noise that looks like a long frame header)', async () => {
+    const a = notification({ type: 'structure', items: [P(12)] });
+    for (const [layer, noise, framed] of [
+      ['hdlc', [0x7e, 0xa7, 0xff], hdlc(a)],
+      ['mbus', [0x68, 0xfa, 0xfa, 0x68], mbus(a)],
+    ] as const) {
+      const l = new PushListener({ linkLayer: layer });
+      const before = await l.feed(Uint8Array.from([...noise, ...framed]));
+      expect(before).toEqual([]); // still waiting for the long "frame" the noise announced
+      expect(await l.flush()).toMatchObject([{ kind: 'push', values: [{ value: 12 }] }]);
+      // The same before the layer is known: detection happens on the flush.
+      const auto = new PushListener();
+      expect(await auto.feed(Uint8Array.from([...noise, ...framed]))).toEqual([]);
+      expect(await auto.flush()).toMatchObject([{ kind: 'push', values: [{ value: 12 }] }]);
+      expect(auto.detectedLinkLayer).toBe(layer);
+    }
   });
 
   it('raw: detected only from the first byte; back-to-back APDUs', async () => {

@@ -8,8 +8,8 @@ import type { PushValue } from './types';
  * The notification body as values named by OBIS. Shapes understood:
  *  - OBIS + value pairs and OBIS + value + scaler_unit triples: an array or structure of structures
  *    {octet-string(6), value[, scaler_unit]} (Aidon, Austrian customer ports);
- *  - a flat structure of OBIS, value, OBIS, value..., optionally headed by the list version
- *    identifier (Kamstrup);
+ *  - the same laid flat: OBIS, value[, scaler_unit], OBIS, value..., optionally headed by the list
+ *    version identifier (Kamstrup) or the clock and ended by the meter number (Netz NÖ);
  *  - a flat structure of values whose OBIS codes a known list implies (Kaifa KFM_001, NEK list 1).
  * Anything else, or any element that does not fit, throws TYPE_MISMATCH: the push is refused whole.
  */

@@ -109,8 +109,14 @@ describe('simulated push meter → listener', () => {
     expect(events.filter((e) => e.kind === 'bad').every((e) => e.kind === 'bad' && (e.reason === 'crc' || e.reason === 'counter'))).toBe(true);
   });
 
-  for (const linkLayer of ['hdlc', 'mbus'] as const) {
-    it(`${linkLayer}: 1 % of bytes corrupted, dropped or doubled on the wire: never a wrong good value`, async () => {
+  // Without the flush on silence this fails: segments carry no message number, and a push whose
+  // first segments survived while its end and the next push's start were lost joins the next push's
+  // remaining segments into a well-formed list of wrong values.
+  for (const [linkLayer, flushOnSilence] of [
+    ['hdlc', true],
+    ['mbus', true],
+  ] as const) {
+    it(`${linkLayer}${flushOnSilence ? '' : ' without flush'}: 1 % of bytes corrupted, dropped or doubled on the wire: never a wrong good value`, async () => {
       const clock = new VirtualClock();
       const pair = createSerialPair(clock, { line: LINE_2400_8E1 });
       pair.faults.setRandom({ corrupt: 0.004, drop: 0.003, duplicate: 0.003, seed: 7 });
@@ -122,7 +128,8 @@ describe('simulated push meter → listener', () => {
           // As a runner does: a silence between pushes ends whatever message is half received, so
           // the segments left after a lost one cannot join the next push's.
           const chunk = await pair.client.read(300);
-          events.push(...(chunk.length > 0 ? await listener.feed(chunk) : await listener.flush()));
+          if (chunk.length > 0) events.push(...(await listener.feed(chunk)));
+          else if (flushOnSilence) events.push(...(await listener.flush()));
         }
         meter.stop();
       });

@@ -11,7 +11,7 @@ import { VirtualClock } from '../../core/virtual-clock';
 import { ch341Baud, ch341Divisor } from './ch34x';
 import { createChipModel, createFakeUsbSerial, FAKE_VARIANTS } from './fakes';
 import { ftdi232bmBaud, ftdi232bmDivisor, stripFtdiStatus } from './ftdi';
-import type { UsbSerialChip } from './known-devices';
+import { identifyChip, KNOWN_USB_SERIALS, type UsbSerialChip } from './known-devices';
 import { openWebUsbLink } from './webusb-link';
 
 const STATUS = [0x01, 0x60];
@@ -159,6 +159,29 @@ describe('fake chips decode control requests strictly', () => {
           }
         }
       }),
+      { numRuns: 300 },
+    );
+  });
+});
+
+describe('identifyChip', () => {
+  it('a known VID/PID wins; otherwise CDC-ACM exactly when a class 2/2 or class 10 interface is there', () => {
+    const alt = fc.record({ interfaceClass: fc.constantFrom(0, 2, 3, 8, 10, 0xff), interfaceSubclass: fc.constantFrom(0, 1, 2, 6), interfaceProtocol: fc.nat(3) });
+    fc.assert(
+      fc.property(
+        fc.oneof(fc.constantFrom(...KNOWN_USB_SERIALS.map((k) => [k.vendorId, k.productId] as const)), fc.tuple(fc.integer({ min: 0, max: 0xffff }), fc.integer({ min: 0, max: 0xffff }))),
+        fc.array(alt, { maxLength: 4 }),
+        ([vendorId, productId], alts) => {
+        const interfaces = alts.map((a, i) => {
+          const alternate = { alternateSetting: 0, interfaceName: null, endpoints: [], ...a };
+          return { interfaceNumber: i, alternate, alternates: [alternate], claimed: false };
+        });
+        const configuration = { configurationValue: 1, configurationName: null, interfaces } as unknown as USBConfiguration;
+        const known = KNOWN_USB_SERIALS.find((k) => k.vendorId === vendorId && k.productId === productId);
+        const cdc = alts.some((a) => (a.interfaceClass === 2 && a.interfaceSubclass === 2) || a.interfaceClass === 10);
+        expect(identifyChip({ vendorId, productId, configuration })).toBe(known ? known.chip : cdc ? 'cdc-acm' : undefined);
+        },
+      ),
       { numRuns: 300 },
     );
   });

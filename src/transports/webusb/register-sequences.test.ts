@@ -48,12 +48,19 @@ const CODING: Record<Setting, number[]> = {
 const FTDI_DIVISOR: Record<Setting, number> = { '300 7E1': 0x2710, '9600 7E1': 0x4138, '9600 8N1': 0x4138, '115200 8N1': 0x001a };
 const FTDI_DATA: Record<Setting, number> = { '300 7E1': 0x0207, '9600 7E1': 0x0207, '9600 8N1': 0x0008, '115200 8N1': 0x0008 };
 
-function ftdi(s: Setting, channel: number): ControlRecord[] {
+/**
+ * H types (ftdi_2232h_baud_base_to_divisor): 120 MHz / 10 in eighths with bit 17 set, at 1200 Bd and up;
+ * 9600 Bd = 1250 = 0x04e2, 115200 Bd = 104.125 = 0x0068 | code 3 << 14 = 0xc068; 300 Bd as the BM types.
+ * The bits above 15 go to wIndex's high byte: (0x2 << 8) | channel.
+ */
+const FTDI_H_BAUD: Record<Setting, [number, number]> = { '300 7E1': [0x2710, 0x0001], '9600 7E1': [0x04e2, 0x0201], '9600 8N1': [0x04e2, 0x0201], '115200 8N1': [0xc068, 0x0201] };
+
+function ftdi(s: Setting, channel: number, h = false): ControlRecord[] {
   return [
     vOut(0x00, 0x0000, channel), // RESET_SIO
     vOut(0x09, 16, channel), // latency timer 16 ms
     vOut(0x04, FTDI_DATA[s], channel), // SET_DATA
-    vOut(0x03, FTDI_DIVISOR[s], channel), // SET_BAUD_RATE (divisor bit 16 = 0 for these rates)
+    h ? vOut(0x03, ...FTDI_H_BAUD[s]) : vOut(0x03, FTDI_DIVISOR[s], channel), // SET_BAUD_RATE (divisor bit 16 = 0 for these rates)
     vOut(0x02, 0x0000, channel), // SET_FLOW_CTRL: none
     vOut(0x01, 0x0303, channel), // MODEM_CTRL: DTR and RTS high
   ];
@@ -122,6 +129,7 @@ function cdc(s: Setting): ControlRecord[] {
 const CASES: { chip: UsbSerialChip; variant?: string; expected: (s: Setting) => ControlRecord[] }[] = [
   { chip: 'ftdi', variant: 'FT232R', expected: (s) => ftdi(s, 0) },
   { chip: 'ftdi', variant: 'FT230X', expected: (s) => ftdi(s, 1) },
+  { chip: 'ftdi', variant: 'FT232H', expected: (s) => ftdi(s, 1, true) },
   { chip: 'cp210x', expected: cp210x },
   { chip: 'ch34x', expected: ch34x },
   { chip: 'pl2303', variant: 'HX', expected: pl2303Hx },

@@ -66,6 +66,7 @@ async function memoryWireReadings() {
 const CHIPS: { chip: UsbSerialChip; variant?: string; packets?: number }[] = [
   { chip: 'ftdi', variant: 'FT232R' },
   { chip: 'ftdi', variant: 'FT230X', packets: 1 },
+  { chip: 'ftdi', variant: 'FT232H' },
   { chip: 'cp210x' },
   { chip: 'ch34x', variant: 'v31' },
   { chip: 'ch34x', variant: 'limited', packets: 1 },

@@ -61,6 +61,32 @@ describe('WebUSB link over the fake chips', () => {
     }
   }
 
+  for (const chip of CHIPS) {
+    it(`${chip}: an optical head powered from DTR stays silent until the driver raises DTR`, async () => {
+      const clock = new VirtualClock();
+      const device = createFakeUsbSerial(chip, talker(LINE_9600_8N1), { clock, poweredBy: ['dtr'] });
+      const link = await clock.run(openWebUsbLink(device, LINE_9600_8N1, { clock, dtr: false, rts: true }));
+      await clock.run(link.write(Uint8Array.of(0x2f)));
+      expect(await clock.run(collect(link, TEXT.length, 1000))).toEqual([]);
+      await clock.run(link.setSignals({ dtr: true, rts: true }));
+      await clock.run(link.write(Uint8Array.of(0x2f)));
+      expect((await clock.run(collect(link, TEXT.length, 1000))).length).toBe(TEXT.length);
+      await clock.run(link.close());
+    });
+  }
+
+  it('a halted bulk-in endpoint is cleared and the bytes the chip holds still arrive', async () => {
+    const clock = new VirtualClock();
+    const device = createFakeUsbSerial('ftdi', talker(LINE_9600_8N1), { clock });
+    const link = await clock.run(openWebUsbLink(device, LINE_9600_8N1, { clock }));
+    device.haltBulkIn();
+    await clock.run(link.write(Uint8Array.of(0x2f)));
+    const got = await clock.run(collect(link, TEXT.length, 1000));
+    expect(String.fromCharCode(...got)).toBe(new TextDecoder().decode(TEXT));
+    expect(device.clearHalts).toBeGreaterThan(0);
+    await clock.run(link.close());
+  });
+
   it('a line the chip was not told about garbles: the fakes run at what was programmed', async () => {
     for (const chip of CHIPS) {
       const clock = new VirtualClock();
@@ -71,6 +97,18 @@ describe('WebUSB link over the fake chips', () => {
       const got = await clock.run(collect(link, TEXT.length, 2000));
       expect(String.fromCharCode(...got), chip).not.toBe(new TextDecoder().decode(TEXT));
       await clock.run(link.close());
+    }
+  });
+
+  it('an interface another driver holds is a typed PORT_LOST that says so, and leaves the device closed for a retry', async () => {
+    for (const chip of CHIPS) {
+      const clock = new VirtualClock();
+      const device = createFakeUsbSerial(chip, () => undefined, { clock, busyInterfaces: [0, 1] });
+      const err = await clock.run(openWebUsbLink(device, LINE_9600_8N1, { clock })).catch((e: unknown) => e);
+      expect(err, chip).toBeInstanceOf(MeterError);
+      expect((err as MeterError).code).toBe('PORT_LOST');
+      expect((err as MeterError).message).toMatch(/claiming interface/);
+      expect(device.opened).toBe(false);
     }
   });
 
@@ -119,6 +157,23 @@ describe('WebUSB link over the fake chips', () => {
       expect(await usb.getDevices()).toEqual([]);
     });
   }
+
+  it('a failing bulk-in transfer alone (no disconnect event) loses the link at once, not after the read wait', async () => {
+    const clock = new VirtualClock();
+    const device = createFakeUsbSerial('cp210x', () => undefined, { clock });
+    const link = await clock.run(openWebUsbLink(device, LINE_9600_8N1, { clock }));
+    const lost: number[] = [];
+    link.onLost = () => lost.push(clock.now());
+    const failedAt = clock.run(link.read(60_000).then(
+      () => -1,
+      (e: unknown) => ((e as MeterError).code === 'PORT_LOST' ? clock.now() : -2),
+    ));
+    await clock.run(clock.sleep(100));
+    device.unplug(); // not plugged into a FakeUsb: no 'disconnect' listener is told
+    expect(await failedAt).toBe(100);
+    expect(lost).toEqual([100]);
+    await clock.run(link.close());
+  });
 
   it('the disconnect event alone (no failing transfer) also loses the link', async () => {
     const clock = new VirtualClock();

@@ -197,7 +197,7 @@ export class WebUsbLink implements Link {
       try {
         result = await this.device.transferIn(ep.endpointNumber, length);
       } catch (e) {
-        void e;
+        if (this.state === 'open') this.lose(usbError(e, 'bulk in').message);
         return;
       }
       if (this.state !== 'open') return;

@@ -21,7 +21,7 @@ export interface LiveRow {
 
 /**
  * The live table of signals. Updates are not announced row by row (that would drown a screen reader
- * during polling): the page announces a summary in its own status line instead.
+ * during polling): the page says the outcome of each read once, through the shared announcer.
  */
 export class LiveTable extends LitElement {
   static override properties = {

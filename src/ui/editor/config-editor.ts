@@ -172,6 +172,12 @@ export class ConfigEditor extends LitElement {
     if (i >= 0) this.devicePage = pageOf(i, DEVICE_PAGE);
   }
 
+  /** After an import or open: keyboard and screen-reader users land on the result line, not on <body>. */
+  async focusResult(): Promise<void> {
+    await this.updateComplete;
+    this.renderRoot.querySelector<HTMLElement>('p.summary')?.focus({ preventScroll: true });
+  }
+
   async focusLater(selector: string): Promise<void> {
     await this.updateComplete;
     this.renderRoot.querySelector<HTMLElement>(selector)?.focus();
@@ -348,7 +354,7 @@ export class ConfigEditor extends LitElement {
         <button type="button" @click=${() => void this.loadDemo()}>Open demo</button>
         <button type="button" @click=${() => void this.newDocument()}>New configuration</button>
       </div>
-      <p class="summary ${issues.total && !model.checking ? 'bad' : ''}" role="status" aria-live="polite">${this.summary()}</p>
+      <p class="summary ${issues.total && !model.checking ? 'bad' : ''}" role="status" aria-live="polite" tabindex="-1">${this.summary()}</p>
       <p class="message" role="status">${this.message}</p>
       ${issues.general.length > 0
         ? html`<ul class="item-errors">

@@ -193,8 +193,12 @@ export class MetersPage extends LitElement {
         return;
       }
       if (explicit) this.message = 'Opened in the editor above.';
-      // At the next frame: a layout forced here would add to the task that rendered the editor.
-      requestAnimationFrame(() => editor.scrollIntoView({ block: 'start' }));
+      // At the next frame: a layout forced here would add to the task that rendered the editor. The
+      // focus goes to the editor's result line ("Valid: 5 device(s)…"), which reads it out.
+      requestAnimationFrame(() => {
+        editor.scrollIntoView({ block: 'start' });
+        void editor.focusResult();
+      });
     } catch (e) {
       this.check = { kind: 'unreadable', message: `The engine could not check it: ${errorText(e)}` };
     } finally {
@@ -210,7 +214,10 @@ export class MetersPage extends LitElement {
       const r = await editor.openText(c.raw, c.name);
       if (r.status === 'abandoned') return;
       this.message = r.opened ? '' : `"${c.name}" cannot be shown in the form: ${r.reason ?? 'unknown reason'}.`;
-      if (r.opened) editor.scrollIntoView({ block: 'start' });
+      if (r.opened) {
+        editor.scrollIntoView({ block: 'start' });
+        void editor.focusResult();
+      }
     } catch (e) {
       this.message = `"${c.name}" could not be opened: ${errorText(e)}`;
     }

@@ -136,6 +136,16 @@ export class ObjectsPage extends LitElement {
     return devices.some((d) => d.device_alias === this.device) ? this.device : (devices[0]?.device_alias ?? '');
   }
 
+  /**
+   * The buttons disable themselves while they work, which drops the keyboard focus to <body>: give it
+   * to `target` once the work is done, unless the user has moved on meanwhile.
+   */
+  private async refocus(target: () => HTMLElement | null | undefined): Promise<void> {
+    await this.updateComplete;
+    if (document.activeElement && document.activeElement !== document.body) return;
+    target()?.focus();
+  }
+
   private async readList(device: string): Promise<void> {
     this.loading = true;
     this.message = `Reading the object list of ${device}…`;
@@ -147,11 +157,13 @@ export class ObjectsPage extends LitElement {
       this.message = `The object list could not be read: ${errorText(e)}`;
     } finally {
       this.loading = false;
+      // The result line says how many objects came (or why none): focus and announce it.
+      void this.refocus(() => this.renderRoot.querySelector<HTMLElement>('.objects-message'));
       await engineMonitor.refresh().catch(() => undefined);
     }
   }
 
-  private async readAttr(device: string, o: ObjectInfo, attr: number): Promise<void> {
+  private async readAttr(device: string, o: ObjectInfo, attr: number, button: HTMLElement): Promise<void> {
     const key = valueKey(device, o, attr);
     this.pending = key;
     try {
@@ -160,11 +172,13 @@ export class ObjectsPage extends LitElement {
       values.set(key, { error: errorText(e) });
     } finally {
       this.pending = '';
+      // Back on the same Read button; its row's value cell (aria-live) announces the value.
+      void this.refocus(() => button);
     }
   }
 
   /** Append `obis:attr` as a DLMS signal to the loaded configuration and its stored copy, then reload it. */
-  private async addSignal(device: string, o: ObjectInfo, attr: { id: number; name: string }): Promise<void> {
+  private async addSignal(device: string, o: ObjectInfo, attr: { id: number; name: string }, button: HTMLElement): Promise<void> {
     const loaded = engineMonitor.loaded;
     if (!loaded) {
       this.message = 'Load a configuration on the Read page first: the signal is added to it.';
@@ -198,6 +212,8 @@ export class ObjectsPage extends LitElement {
       this.message = `Not added: ${errorText(e)}`;
     } finally {
       this.pending = '';
+      // The result is announced by the status line; the keyboard stays where the user was.
+      void this.refocus(() => button);
     }
   }
 
@@ -242,9 +258,9 @@ export class ObjectsPage extends LitElement {
                     <div class="actions">
                       ${o.classId === 7 && a.id === 2
                         ? html`<a class="button" href="#/profiles" aria-label="Read the buffer of ${o.obis} by date range on the Profiles page">Profiles page</a>`
-                        : html`<button aria-label="Read ${a.name} of ${o.obis}" ?disabled=${busy} @click=${() => void this.readAttr(device, o, a.id)}>Read</button>`}
+                        : html`<button aria-label="Read ${a.name} of ${o.obis}" ?disabled=${busy} @click=${(e: Event) => void this.readAttr(device, o, a.id, e.currentTarget as HTMLElement)}>Read</button>`}
                       ${a.id > 1
-                        ? html`<button aria-label="Add ${a.name} of ${o.obis} as a signal" ?disabled=${busy} @click=${() => void this.addSignal(device, o, a)}>
+                        ? html`<button aria-label="Add ${a.name} of ${o.obis} as a signal" ?disabled=${busy} @click=${(e: Event) => void this.addSignal(device, o, a, e.currentTarget as HTMLElement)}>
                             Add as signal
                           </button>`
                         : nothing}
@@ -287,7 +303,7 @@ export class ObjectsPage extends LitElement {
           this.loading || this.pending !== '',
           { progress: engineMonitor.progress, busySince: engineMonitor.busySince, now: Date.now() },
         )}
-        <p role="status" class="objects-message">${this.message}</p>
+        <p role="status" class="objects-message" tabindex="-1">${this.message}</p>
       </section>
       ${list
         ? html`<section class="card" aria-labelledby="list-title">

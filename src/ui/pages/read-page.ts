@@ -114,7 +114,8 @@ export class ReadPage extends LitElement {
           position: fixed;
           left: 0;
           right: 0;
-          bottom: calc(57px + env(safe-area-inset-bottom, 0px));
+          /* Above the shell's bottom navigation (56 px links and a 1 px border). */
+          bottom: calc(var(--ms-bottom-nav-height, 57px) + env(safe-area-inset-bottom, 0px));
           z-index: 4;
           padding: 0.5rem 1rem;
           background: var(--ms-surface);
@@ -424,7 +425,7 @@ export class ReadPage extends LitElement {
         <h2 id="values-title" tabindex="-1">Values</h2>
         ${rows.length === 0
           ? html`<p class="muted">No values yet.</p>`
-          : html`<p class="summary" aria-live="polite">${rows.length} signal(s): ${good} good, ${bad} bad, ${rows.length - good - bad} waiting.</p>
+          : html`<p class="summary">${rows.length} signal(s): ${good} good, ${bad} bad, ${rows.length - good - bad} waiting.</p>
               <ms-live-table .rows=${rows} caption="Latest value of each signal"></ms-live-table>`}
       </section>
       <section class="card" aria-labelledby="export-title">

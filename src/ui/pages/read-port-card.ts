@@ -13,7 +13,7 @@ import {
   type BridgeTarget,
   type PortChoice,
 } from './read-ports';
-import { requestUsbProbe, webUsbNeeded } from '../probe-request';
+import { prefetchProbeRequests, requestUsbProbe, webUsbNeeded } from '../probe-request';
 
 type Offered = Awaited<ReturnType<typeof offeredPorts>>;
 
@@ -96,6 +96,7 @@ export class ReadPortCard extends LitElement {
     serialEvents()?.addEventListener('connect', this.onPlug);
     serialEvents()?.addEventListener('disconnect', this.onPlug);
     void this.refreshPorts();
+    prefetchProbeRequests(); // the pickers must open at once on a click
     void bridgeTarget()
       .then((b) => (this.bridge = b))
       .catch(() => (this.bridge = undefined));

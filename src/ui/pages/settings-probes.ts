@@ -8,7 +8,7 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { getEngine } from '../engine-client';
 import { errorText } from '../format';
-import { BT_SERVICE_KEY, normalizeServiceUuid, SPP_UUID } from '../probe-request';
+import { BT_SERVICE_KEY, normalizeServiceUuid, SPP_UUID, useCustomService } from '../probe-request';
 import { READ_SIGNAL_DEFAULT, READ_SIGNAL_KEY, isReadSignal, type ReadSignal } from '../read-feedback';
 import { pageStyles } from '../shared-styles';
 import { getStore } from '../store-client';
@@ -103,6 +103,7 @@ export class ProbeSettings extends LitElement {
       await store.setSetting(BT_SERVICE_KEY, uuid);
       await store.setSetting(READ_SIGNAL_KEY, this.signal);
       this.service = uuid;
+      useCustomService(uuid);
       this.message = 'Saved.';
     } catch (err) {
       this.message = `Not saved: ${errorText(err)}`;

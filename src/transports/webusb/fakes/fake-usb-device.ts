@@ -19,6 +19,7 @@ import { createSerialPair, type MemoryLink, type SerialPair } from '../../../cor
 import type { ControlSetup } from '../chip-driver';
 import type { UsbDeviceLike } from '../usb-device';
 import type { ChipModel, ControlRecord } from './chip-model';
+import { FakeUsbDescriptors } from './fake-descriptors';
 
 export interface FakeUsbOptions {
   clock: Clock;
@@ -29,6 +30,8 @@ export interface FakeUsbOptions {
   /** End a transfer of only full packets with a separate zero-length packet (as CDC devices do). */
   zeroLengthPackets?: boolean;
   latencyMs?: number;
+  /** Interfaces another driver holds (Android's kernel, another tab): claiming them fails as in Chrome. */
+  busyInterfaces?: number[];
 }
 
 type Pending = { resolve: (r: USBInTransferResult) => void; reject: (e: unknown) => void };
@@ -36,7 +39,7 @@ type Pending = { resolve: (r: USBInTransferResult) => void; reject: (e: unknown)
 /** Listeners of the fake `navigator.usb` ('disconnect'), wired by FakeUsb. */
 export type DisconnectListener = (device: FakeUsbDevice) => void;
 
-export class FakeUsbDevice implements UsbDeviceLike {
+export class FakeUsbDevice extends FakeUsbDescriptors implements UsbDeviceLike {
   readonly controlLog: ControlRecord[] = [];
   /** Requests the chip STALLed, with the reason. */
   readonly unexpected: (ControlRecord & { why: string })[] = [];
@@ -46,7 +49,6 @@ export class FakeUsbDevice implements UsbDeviceLike {
   readonly lineHistory: LineSettings[] = [];
   readonly pair: SerialPair;
   opened = false;
-  private readonly claimed = new Set<number>();
   private gone = false;
   private rxFifo: number[] = [];
   private pendingIn?: Pending;
@@ -55,9 +57,10 @@ export class FakeUsbDevice implements UsbDeviceLike {
   onDisconnect?: DisconnectListener;
 
   constructor(
-    readonly model: ChipModel,
+    model: ChipModel,
     private readonly opts: FakeUsbOptions,
   ) {
+    super(model);
     // burstChars 1: the chip's receiver takes each character as it arrives; its own framing (packets,
     // latency timer) decides when the host sees them.
     this.pair = createSerialPair(opts.clock, { line: model.uart() ?? LINE_9600_8N1, burstChars: 1, ...(opts.latencyMs !== undefined ? { latencyMs: opts.latencyMs } : {}) });
@@ -69,63 +72,6 @@ export class FakeUsbDevice implements UsbDeviceLike {
   /** The simulator's end of the wire. */
   get meter(): MemoryLink {
     return this.pair.meter;
-  }
-
-  // --- descriptors -------------------------------------------------------------------------------------
-  get vendorId(): number {
-    return this.model.descriptor.vendorId;
-  }
-  get productId(): number {
-    return this.model.descriptor.productId;
-  }
-  get productName(): string {
-    return this.model.descriptor.productName;
-  }
-  get deviceClass(): number {
-    return this.model.descriptor.deviceClass;
-  }
-  get usbVersionMajor(): number {
-    return this.model.descriptor.bcdUsb >> 8;
-  }
-  get usbVersionMinor(): number {
-    return (this.model.descriptor.bcdUsb >> 4) & 0xf;
-  }
-  get usbVersionSubminor(): number {
-    return this.model.descriptor.bcdUsb & 0xf;
-  }
-  get deviceVersionMajor(): number {
-    return this.model.descriptor.bcdDevice >> 8;
-  }
-  get deviceVersionMinor(): number {
-    return (this.model.descriptor.bcdDevice >> 4) & 0xf;
-  }
-  get deviceVersionSubminor(): number {
-    return this.model.descriptor.bcdDevice & 0xf;
-  }
-
-  private configured = true;
-
-  get configuration(): USBConfiguration | null {
-    return this.configured ? this.buildConfiguration() : null;
-  }
-  get configurations(): USBConfiguration[] {
-    return [this.buildConfiguration()];
-  }
-
-  private buildConfiguration(): USBConfiguration {
-    const interfaces = this.model.descriptor.interfaces.map((spec) => {
-      const alt = {
-        alternateSetting: 0,
-        interfaceClass: spec.interfaceClass,
-        interfaceSubclass: spec.interfaceSubclass,
-        interfaceProtocol: spec.interfaceProtocol,
-        interfaceName: null,
-        endpoints: spec.endpoints.map((e) => ({ ...e })),
-      };
-      return { interfaceNumber: spec.interfaceNumber, alternate: alt, alternates: [alt], claimed: this.claimed.has(spec.interfaceNumber) };
-    });
-    // Plain objects with the shape of the WebUSB classes (which cannot be constructed outside a browser).
-    return { configurationValue: 1, configurationName: null, interfaces } as USBConfiguration;
   }
 
   // --- device state ------------------------------------------------------------------------------------
@@ -150,6 +96,7 @@ export class FakeUsbDevice implements UsbDeviceLike {
   async claimInterface(n: number): Promise<void> {
     this.assertOpened();
     if (!this.model.descriptor.interfaces.some((i) => i.interfaceNumber === n)) throw new DOMException('The interface number provided is not supported by the device in its current configuration.', 'NotFoundError');
+    if (this.opts.busyInterfaces?.includes(n)) throw new DOMException('Unable to claim interface.', 'NetworkError');
     this.claimed.add(n);
   }
 
@@ -162,6 +109,26 @@ export class FakeUsbDevice implements UsbDeviceLike {
   async clearHalt(direction: USBDirection, endpointNumber: number): Promise<void> {
     this.assertOpened();
     this.endpointInterface(endpointNumber, direction);
+    if (direction === 'in' && endpointNumber === this.model.bulkIn) this.inHalted = false;
+    this.clearHalts++;
+  }
+
+  /** Fault: the bulk-in endpoint halts; every transfer STALLs until the host clears the halt. */
+  haltBulkIn(): void {
+    this.inHalted = true;
+    if (this.pendingIn) this.stallPending();
+  }
+
+  private inHalted = false;
+  /** How many CLEAR_FEATURE(ENDPOINT_HALT) the host sent. */
+  clearHalts = 0;
+
+  private stallPending(): void {
+    const p = this.pendingIn;
+    this.pendingIn = undefined;
+    this.pendingTimer?.();
+    this.pendingTimer = undefined;
+    p?.resolve({ status: 'stall' } as USBInTransferResult);
   }
 
   /** Pull the plug: pending transfers fail, the wire is cut, 'disconnect' fires. */
@@ -222,6 +189,7 @@ export class FakeUsbDevice implements UsbDeviceLike {
     this.assertTransfer(endpointNumber, 'in');
     if (endpointNumber !== this.model.bulkIn) throw new DOMException('The specified endpoint is not part of a claimed and selected alternate interface.', 'NotFoundError');
     if (this.pendingIn) throw new DOMException('A transfer is already pending on this endpoint.', 'InvalidStateError');
+    if (this.inHalted) return { status: 'stall' } as USBInTransferResult;
     return new Promise<USBInTransferResult>((resolve, reject) => {
       this.pendingIn = { resolve, reject };
       this.serveIn(length);

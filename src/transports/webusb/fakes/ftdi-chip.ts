@@ -10,13 +10,20 @@ import type { ControlSetup } from '../chip-driver';
 import { ftdi232bmBaud } from '../ftdi';
 import { nearStandard, OK, stall, type ChipModel, type ControlInOutcome, type ControlOutcome, type FakeDescriptor } from './chip-model';
 
-export type FakeFtdiVariant = 'FT232R' | 'FT230X';
+export type FakeFtdiVariant = 'FT232R' | 'FT230X' | 'FT232H';
+
+const PRODUCT: Record<FakeFtdiVariant, { productId: number; bcdDevice: number; name: string; packet: number }> = {
+  FT232R: { productId: 0x6001, bcdDevice: 0x0600, name: 'FT232R USB UART', packet: 64 },
+  FT230X: { productId: 0x6015, bcdDevice: 0x1000, name: 'FT230X Basic UART', packet: 64 },
+  // High speed: 512-byte bulk packets, a 120 MHz clock (bit 17 of the divisor drops its /2.5 prescaler).
+  FT232H: { productId: 0x6014, bcdDevice: 0x0900, name: 'FT232H Single HS USB-UART/FIFO IC', packet: 512 },
+};
 
 export class FakeFtdiChip implements ChipModel {
   readonly descriptor: FakeDescriptor;
   readonly bulkIn = 1;
   readonly bulkOut = 2;
-  readonly packetSize = 64;
+  readonly packetSize: number;
   dtr = false;
   rts = false;
   latencyMs = 16;
@@ -25,12 +32,14 @@ export class FakeFtdiChip implements ChipModel {
   private flow = 0;
 
   constructor(readonly variant: FakeFtdiVariant = 'FT232R') {
+    const p = PRODUCT[variant];
+    this.packetSize = p.packet;
     this.descriptor = {
       vendorId: 0x0403,
-      productId: variant === 'FT230X' ? 0x6015 : 0x6001,
-      productName: variant === 'FT230X' ? 'FT230X Basic UART' : 'FT232R USB UART',
+      productId: p.productId,
+      productName: p.name,
       bcdUsb: 0x0200,
-      bcdDevice: variant === 'FT230X' ? 0x1000 : 0x0600,
+      bcdDevice: p.bcdDevice,
       deviceClass: 0,
       interfaces: [
         {
@@ -39,8 +48,8 @@ export class FakeFtdiChip implements ChipModel {
           interfaceSubclass: 0xff,
           interfaceProtocol: 0xff,
           endpoints: [
-            { endpointNumber: 1, direction: 'in', type: 'bulk', packetSize: 64 },
-            { endpointNumber: 2, direction: 'out', type: 'bulk', packetSize: 64 },
+            { endpointNumber: 1, direction: 'in', type: 'bulk', packetSize: p.packet },
+            { endpointNumber: 2, direction: 'out', type: 'bulk', packetSize: p.packet },
           ],
         },
       ],
@@ -52,7 +61,7 @@ export class FakeFtdiChip implements ChipModel {
   }
 
   private channelOk(channel: number): boolean {
-    return this.variant === 'FT230X' ? channel === 0 || channel === 1 : channel === 0;
+    return this.variant === 'FT232R' ? channel === 0 : channel === 0 || channel === 1;
   }
 
   controlOut(s: ControlSetup, data: Uint8Array): ControlOutcome {
@@ -74,11 +83,12 @@ export class FakeFtdiChip implements ChipModel {
         this.flow = s.index >> 8;
         return OK;
       case 0x03: {
-        // SET_BAUD_RATE: divisor bit 16 in wIndex bit 0 (FT232R) or bit 8 with the channel below (FT-X).
+        // SET_BAUD_RATE: divisor bit 16 in wIndex bit 0 (FT232R), or bits 16.. in the high byte with the
+        // channel below (FT-X, H types).
         let high: number;
-        if (this.variant === 'FT230X') {
+        if (this.variant !== 'FT232R') {
           if (!this.channelOk(s.index & 0xff)) return stall('bad SET_BAUD_RATE channel');
-          high = (s.index >> 8) & 1;
+          high = (s.index >> 8) & (this.variant === 'FT232H' ? 3 : 1);
         } else {
           if ((s.index & 0xfffe) !== 0) return stall('bad SET_BAUD_RATE index');
           high = s.index & 1;
@@ -114,12 +124,18 @@ export class FakeFtdiChip implements ChipModel {
     const parities: Parity[] = ['none', 'odd', 'even'];
     const p = (this.data >> 8) & 7;
     return {
-      baudRate: nearStandard(ftdi232bmBaud(this.divisor)),
+      baudRate: nearStandard(this.baud()),
       dataBits: (this.data & 0xff) === 7 ? 7 : 8,
       // Mark and space parity have no equivalent on the memory wire: a garbled 'odd' stands in.
       parity: parities[p] ?? 'odd',
       stopBits: ((this.data >> 11) & 7) === 2 ? 2 : 1,
     };
+  }
+
+  /** With bit 17 (H types only) the divisor counts 12 MHz (120 MHz / 10); else 3 MHz. */
+  private baud(): number {
+    if (this.variant === 'FT232H' && this.divisor & 0x20000) return (ftdi232bmBaud(this.divisor & 0x1ffff) * 12) / 3;
+    return ftdi232bmBaud(this.divisor & 0x1ffff);
   }
 
   /** Modem status 0x01 (its low nibble is always 1), line status 0x60 (transmitter empty). */

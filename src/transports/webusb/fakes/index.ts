@@ -23,12 +23,12 @@ export { FakePl2303Chip } from './pl2303-chip';
 export { FakeCdcAcmChip } from './cdc-acm-chip';
 
 /**
- * Variants per chip (default first): ftdi 'FT232R' | 'FT230X'; cp210x 'CP2102'; ch34x 'v31' | 'v30' |
+ * Variants per chip (default first): ftdi 'FT232R' | 'FT230X' | 'FT232H'; cp210x 'CP2102'; ch34x 'v31' | 'v30' |
  * 'v27' | 'limited' (CH340K-like: limited prescaler, no break register); pl2303 'HX' | 'HXN' | 'HXN-GT' |
  * 'TA'; cdc-acm 'zlp' (ends full transfers with a zero-length packet) | 'plain'.
  */
 export const FAKE_VARIANTS: Record<UsbSerialChip, readonly string[]> = {
-  ftdi: ['FT232R', 'FT230X'],
+  ftdi: ['FT232R', 'FT230X', 'FT232H'],
   cp210x: ['CP2102'],
   ch34x: ['v31', 'v30', 'v27', 'limited'],
   pl2303: ['HX', 'HXN', 'HXN-GT', 'TA'],
@@ -38,7 +38,7 @@ export const FAKE_VARIANTS: Record<UsbSerialChip, readonly string[]> = {
 export function createChipModel(chip: UsbSerialChip, variant?: string): ChipModel {
   switch (chip) {
     case 'ftdi':
-      return new FakeFtdiChip(variant === 'FT230X' ? 'FT230X' : 'FT232R');
+      return new FakeFtdiChip(variant === 'FT230X' || variant === 'FT232H' ? variant : 'FT232R');
     case 'cp210x':
       return new FakeCp210xChip();
     case 'ch34x':
