@@ -53,7 +53,7 @@ async function seed(page: Page, name: string, config: unknown): Promise<void> {
 }
 
 test('a HAN push port shows live values and counts, and its pushes are stored and exported', async ({ page }) => {
-  test.setTimeout(45_000);
+  test.setTimeout(90_000);
   await page.addInitScript(() => {
     (window as unknown as { __meterscopeE2E: boolean }).__meterscopeE2E = true;
   });

@@ -165,6 +165,27 @@ function checkPush(o: Obj, out: Obj, path: string, issues: Issues): void {
   out.client_address = 0;
 }
 
+/**
+ * A pushing meter's port is its own: a polled device on it would write to a line that only listens,
+ * and the two runners would share the bytes. Checked on the raw document (paths of every device).
+ */
+export function checkPushPorts(devices: readonly unknown[], issues: Issues): void {
+  const serialPort = (d: unknown): string | undefined => {
+    if (typeof d !== 'object' || d === null) return undefined;
+    const o = d as Obj;
+    if (own(o, 'ip') !== undefined && own(o, 'port') !== undefined) return undefined;
+    const port = own(o, 'device');
+    return typeof port === 'string' ? port : undefined;
+  };
+  const isPush = (d: unknown) => typeof d === 'object' && d !== null && String(own(d as Obj, 'mode') ?? '').toUpperCase() === 'PUSH';
+  devices.forEach((d, i) => {
+    const port = serialPort(d);
+    if (!isPush(d) || port === undefined) return;
+    const other = devices.findIndex((e, j) => j !== i && serialPort(e) === port);
+    if (other >= 0) issues.add(join(`devices[${i}]`, 'device'), `is also used by devices[${other}]; a device in mode PUSH needs a port of its own (the meter talks on it unasked)`);
+  });
+}
+
 export function checkElgama(o: Obj, out: Obj, path: string, issues: Issues): void {
   // Client 32 is the Low-authentication client: it defaults in when a password is given.
   if (own(o, 'client_address') === undefined && out.password !== undefined) out.client_address = 32;

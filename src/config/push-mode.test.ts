@@ -83,4 +83,10 @@ describe('DLMS mode PUSH', () => {
     if (!r.ok) throw new Error(r.errors.map(formatIssue).join('; '));
     expect(r.config.signals[0]).toMatchObject({ obis_job: '1.0.1.7.0.255' });
   });
+
+  it('needs a serial port of its own', () => {
+    const r = validateConfig({ devices: [push(), { name: 'm', device_alias: 'm', protocol: 'DLMS', device: 'PORT1', client_address: 16 }] });
+    expect(at(r, 'devices[0].device')).toMatch(/devices\[1\].*port of its own/);
+    expect(device(validateConfig({ devices: [push(), { name: 'm', device_alias: 'm', protocol: 'DLMS', device: 'PORT2', client_address: 16 }] })).mode).toBe('PUSH');
+  });
 });

@@ -11,7 +11,7 @@ import {
   SIGNAL_FIELD_MAP,
   type FieldDoc,
 } from './fields';
-import { checkDlms, checkElgama, checkIec, checkTransport, dlmsAddressSizeDefault } from './device-rules';
+import { checkDlms, checkElgama, checkIec, checkPushPorts, checkTransport, dlmsAddressSizeDefault } from './device-rules';
 import { Issues, escapeForMessage, isObject, join, own, type Obj } from './issues';
 import { runToEnd } from './steps';
 import { Suggester, suggest } from './suggest';
@@ -287,6 +287,8 @@ function* validateUnsafe(input: unknown): Generator<void, ValidationResult> {
       index.protocols.set(alias, protocolOf(d));
     }
   }
+
+  checkPushPorts(devices, issues);
 
   const outSignals: SignalConfig[] = [];
   const seen = new Map<string, Map<string, number>>();

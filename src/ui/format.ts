@@ -53,7 +53,11 @@ export function formatNumber(value: number, decimals?: number, locale?: string):
   if (!Number.isFinite(value)) return String(value);
   // -0 is written 0 in exports; "-0" on screen would suggest a reverse flow that is not there.
   if (value === 0) value = 0;
-  const text = numberText(value, decimals);
+  let text = numberText(value, decimals);
+  // More than 20 decimals (0.0000010000000000046303) is beyond what every Intl allows: the same
+  // digits in scientific form (toExponential() without an argument keeps the shortest exact digits).
+  const dotAt = text.indexOf('.');
+  if (dotAt >= 0 && !text.includes('e') && text.length - dotAt - 1 > 20) text = value.toExponential();
   // Very large or small numbers come back as 1.5e-7: keep the mantissa's digits, in scientific form.
   // The decimal text itself is formatted (Intl reads a numeric string exactly): going through a
   // double again would let ICU round a 17th significant digit differently from the export.

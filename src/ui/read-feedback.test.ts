@@ -62,6 +62,7 @@ describe('read feedback', () => {
     await withReadFeedback(p.env, async () => [1]);
     await expect(withReadFeedback(p.env, async () => Promise.reject(new Error('NO_ANSWER')))).rejects.toThrow('NO_ANSWER');
     await withReadFeedback(p.env, async () => ['bad'], { failed: (r) => r.includes('bad') });
+    await flush();
     expect(p.vibrations).toEqual([[...VIBRATION.ok], [...VIBRATION.failed], [...VIBRATION.failed]]);
     expect(p.tones).toEqual([TONES.ok, TONES.failed, TONES.failed]);
     expect(VIBRATION.ok).not.toEqual(VIBRATION.failed);
@@ -70,14 +71,17 @@ describe('read feedback', () => {
   it('follows the setting, and stays silent after a cancel', async () => {
     const off = phone('off');
     await withReadFeedback(off.env, async () => 1);
+    await flush();
     expect(off.vibrations).toEqual([]);
     expect(off.tones).toEqual([]);
     const sound = phone('sound');
     await withReadFeedback(sound.env, async () => 1);
+    await flush();
     expect(sound.vibrations).toEqual([]);
     expect(sound.tones).toEqual([TONES.ok]);
     const cancelled = phone();
     await expect(withReadFeedback(cancelled.env, () => Promise.reject(new Error('cancelled')), { cancelled: () => true })).rejects.toThrow();
+    await flush();
     expect(cancelled.vibrations).toEqual([]);
     expect(cancelled.locked()).toBe(false);
   });
@@ -86,6 +90,7 @@ describe('read feedback', () => {
     const p = phone();
     p.env.wakeLock = { request: () => Promise.reject(new DOMException('denied', 'NotAllowedError')) };
     await expect(withReadFeedback(p.env, async () => 7)).resolves.toBe(7);
+    await flush();
     expect(p.vibrations).toEqual([[...VIBRATION.ok]]);
   });
 });

@@ -110,7 +110,8 @@ export async function withReadFeedback<T>(
     running = false;
     env.document?.removeEventListener('visibilitychange', onVisible);
     await sentinel?.release().catch(() => undefined);
-    if (!opts.cancelled?.()) await signalEnd(env, ok);
+    // Not awaited: the result is not held back for the setting's look-up or the vibration.
+    if (!opts.cancelled?.()) void signalEnd(env, ok);
   }
 }
 

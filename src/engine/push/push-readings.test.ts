@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { DriverSignal } from '../driver';
 import { pushReadings } from './push-readings';
@@ -34,5 +35,26 @@ describe('pushReadings', () => {
       ['1.0.32.7.0.255', 231.4],
       ['serial', '5706567274389702'],
     ]);
+  });
+});
+
+describe('pushReadings (property)', () => {
+  it('gives only good readings at the push time, each OBIS once per signal, and nothing unasked without push_all_values', () => {
+    const obis = fc.tuple(fc.nat(2), fc.nat(2), fc.nat(3), fc.nat(3)).map(([a, b, c, d]) => `${a}.${b}.${c}.${d}.0.255`);
+    const value = fc.oneof(fc.integer(), fc.double({ noNaN: true }), fc.string(), fc.boolean(), fc.constant(null));
+    fc.assert(
+      fc.property(fc.array(fc.record({ obis, value }), { maxLength: 20 }), fc.uniqueArray(obis, { maxLength: 6 }), fc.boolean(), (vals, wanted, all) => {
+        const signals = wanted.map((o, i) => sig(`s${i}`, o));
+        const out = pushReadings(vals, { device_alias: 'han', signals, allValues: all, ts: 7 });
+        const aliases = out.map((r) => r.signal_alias);
+        const distinctObis = new Set(vals.map((v) => v.obis));
+        const matched = [...distinctObis].filter((o) => wanted.includes(o)).length;
+        return (
+          out.every((r) => r.quality === 'good' && r.ts === 7 && r.device_alias === 'han') &&
+          new Set(aliases).size === aliases.length &&
+          out.length === (all ? distinctObis.size : matched)
+        );
+      }),
+    );
   });
 });
