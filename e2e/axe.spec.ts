@@ -42,7 +42,7 @@ const VIEWS: View[] = [
     heading: 'Meters',
     prepare: async (page) => {
       const edit = page.getByRole('button', { name: 'Edit demo_dlms' });
-      if ((await edit.count()) === 0) await page.getByRole('button', { name: 'Open demo' }).click();
+      if ((await edit.count()) === 0) await page.getByRole('button', { name: 'Open demo', exact: true }).click();
       await edit.click();
       await expect(page.getByRole('button', { name: 'Close demo_dlms' })).toBeVisible();
     },
@@ -73,11 +73,13 @@ for (const vp of VIEWPORTS) {
     let page: Page;
     test.beforeAll(async ({ browser }) => {
       test.setTimeout(90_000);
-      page = await browser.newPage({ viewport: { width: vp.width, height: vp.height } });
+      // A context of its own (AxeBuilder needs one), with the project's base URL.
+      const context = await browser.newContext({ viewport: { width: vp.width, height: vp.height }, baseURL: test.info().project.use.baseURL });
+      page = await context.newPage();
       await demoRead(page);
     });
     test.afterAll(async () => {
-      await page.close();
+      await page.context().close();
     });
 
     for (const view of VIEWS) {

@@ -44,7 +44,7 @@ test('every control of the shell, Meters, the editor, Objects, Trace and Setting
   await page.getByLabel('Trace level').selectOption('5');
   await openPage(page, 'meters', 'Meters');
   await check('meters');
-  await page.getByRole('button', { name: 'Open demo' }).click();
+  await page.getByRole('button', { name: 'Open demo', exact: true }).click();
   await page.getByRole('button', { name: 'Edit demo_dlms' }).click();
   const form = page.locator('li[data-device="demo_dlms"]');
   // Every folded group of the form open at once (one click each would take long on a loaded machine).
@@ -71,7 +71,7 @@ test('every control of the shell, Meters, the editor, Objects, Trace and Setting
 
 test('object cards and editor groups show that they open, and say whether they are open', async ({ page }) => {
   await openPage(page, 'meters', 'Meters');
-  await page.getByRole('button', { name: 'Open demo' }).click();
+  await page.getByRole('button', { name: 'Open demo', exact: true }).click();
   await page.getByRole('button', { name: 'Edit demo_dlms' }).click();
   const summary = page.locator('li[data-device="demo_dlms"] details.group > summary').first();
   const marker = () => summary.evaluate((el) => getComputedStyle(el, '::before').transform);

@@ -42,6 +42,8 @@ export interface ReadDeps {
   env?: Record<string, string | undefined>;
   /** --mqtt reconnection back-off (tests shorten it). */
   mqttReconnectMs?: { min: number; max: number };
+  /** How long --mqtt --once waits for the broker to take the spool (default 15 s). */
+  mqttOnceDrainMs?: number;
   /** Where PUSH devices keep their last invocation counter; default the state directory's file. */
   pushCounterStore?: InvocationCounterStore;
 }
@@ -192,7 +194,7 @@ export async function runRead(cmd: ReadCommand, io: CliIo, deps: ReadDeps): Prom
       }
       print(readings);
       const code = readings.every((r) => r.quality === 'good') ? EXIT_OK : EXIT_READ_FAILED;
-      return mqtt ? await mqtt.onceExit(code, io.stderr) : code;
+      return mqtt ? await mqtt.onceExit(code, io.stderr, deps.mqttOnceDrainMs) : code;
     } catch (e) {
       const err = toMeterError(e);
       io.stderr(`meterscope: ${err.code === 'CANCELLED' ? 'interrupted' : err.message}\n`);

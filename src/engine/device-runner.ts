@@ -41,8 +41,13 @@ export interface RunnerDeps {
   publisher: Publisher;
   board: StatusBoard;
   emit: (e: EngineEvent) => void;
-  /** Keep the driver session up between polls (the link is this device's alone and polls are close). */
+  /** The driver session may be kept up between polls (polling, and the link is this device's alone). */
   keepSession: boolean;
+  /**
+   * Kept only while scan_rate_ms is at most this, unless the driver knows the meter holds an idle session
+   * longer (DeviceDriver.keepsSession: the DLMS meter's HDLC inactivity timeout).
+   */
+  keepSessionMaxIdleMs: number;
 }
 
 type CycleResult = { ok: true; readings: Reading[] } | { ok: false; error: MeterError };
@@ -235,13 +240,15 @@ export class DeviceRunner implements LinkHolder {
       const s = session;
       relay = () => s.abort.abort(ac.signal.reason);
       ac.signal.addEventListener('abort', relay, { once: true });
+      // Told before the exchange, so the driver can learn in it what keepsSession will need.
+      s.ctx.keepSessionForMs = keep ? device.scan_rate_ms : undefined;
       if (fresh) {
         this.enter('connecting');
         await driver.connect(s.ctx);
       }
       const result = await op(driver, s.ctx);
       // A meter that drops idle connections before the next poll gets a DISC now rather than a DM then.
-      if (!keep || (driver.keepsSession && !(await driver.keepsSession(device.scan_rate_ms, s.ctx)))) await this.endSession();
+      if (!(await this.keepsSession(keep, driver, s.ctx))) await this.endSession();
       return result;
     } catch (e) {
       this.endSessionAbruptly(new MeterError('CANCELLED', 'The session was dropped after a failed exchange.'));
@@ -257,6 +264,18 @@ export class DeviceRunner implements LinkHolder {
       this.exchangeAbort = undefined;
       release?.();
     }
+  }
+
+  /**
+   * Whether the session stays up until the next poll: the driver's word on the meter when it has one (kept
+   * longer than keepSessionMaxIdleMs when the meter holds it, ended when it would drop it sooner), else
+   * scan_rate_ms against keepSessionMaxIdleMs.
+   */
+  private async keepsSession(keep: boolean, driver: DeviceDriver, ctx: DriverContext): Promise<boolean> {
+    if (!keep) return false;
+    const idle = this.d.device.scan_rate_ms;
+    const verdict = driver.keepsSession ? await driver.keepsSession(idle, ctx) : undefined;
+    return verdict ?? idle <= this.d.keepSessionMaxIdleMs;
   }
 
   /** A disconnect that fails after a good read costs nothing but a trace line: the values are in. */

@@ -27,6 +27,13 @@ export interface DriverContext {
   onProgress?: (done: number, expected: number) => void;
   /** Status detail the UI shows while a read is on its way (signing on, reading, ...). */
   onPhase?: (phase: DevicePhase) => void;
+  /**
+   * Set by the runner before each exchange: the engine would keep this session idle for up to this long
+   * after it, until the next poll, if the meter holds it (undefined: the session ends after the exchange).
+   * Lets a driver learn what keepsSession needs inside the exchange's own requests (the DLMS driver puts
+   * the meter's HDLC inactivity timeout in its first read's list) rather than in a request of its own.
+   */
+  keepSessionForMs?: number;
 }
 
 export type DevicePhase = 'connecting' | 'signing-on' | 'reading' | 'idle';
@@ -41,10 +48,12 @@ export interface DeviceDriver {
   read(signals: DriverSignal[], ctx: DriverContext): Promise<Reading[]>;
   disconnect(ctx: DriverContext): Promise<void>;
   /**
-   * Asked after a poll whose session the engine would keep for `idleMs`: false when the meter is known to
-   * drop it sooner (its HDLC inactivity timeout), so the engine ends it politely instead. Never throws.
+   * Asked after a poll whose session the engine would keep for `idleMs`: true when the meter is known to
+   * hold it that long (its HDLC inactivity timeout, with a margin), false when it is known to drop it
+   * sooner (the engine ends it politely instead), undefined when the driver cannot tell (the engine then
+   * keeps it only up to its own `keepSessionMaxIdleMs`). Never throws.
    */
-  keepsSession?(idleMs: number, ctx: DriverContext): Promise<boolean>;
+  keepsSession?(idleMs: number, ctx: DriverContext): Promise<boolean | undefined>;
   /** An interrupted read kept values to complete: re-establish and read again rather than give up at once. */
   readonly resumable?: boolean;
   /** Readings an interrupted read completed before the exchange failed for good: handed over once, kept good. */

@@ -259,7 +259,8 @@ export class Engine {
       publisher: this.publisher,
       board: this.board,
       emit: (e) => this.emit(e),
-      keepSession: polling && !plan.shared && plan.device.scan_rate_ms <= keepMax,
+      keepSession: polling && !plan.shared,
+      keepSessionMaxIdleMs: keepMax,
     });
   }
 

@@ -20,6 +20,20 @@ import type { DeviceDriver, DriverContext, DriverSignal } from '../driver';
 
 /** IEC HDLC setup object: attribute 8 is the meter's inactivity timeout in seconds. */
 const HDLC_SETUP = Uint8Array.from([0, 0, 22, 0, 0, 255]);
+const INACTIVITY_TIMEOUT: ValueRequest = { obis: HDLC_SETUP, attribute: 8, classId: 23 };
+/**
+ * The logical device name, asked just before the timeout: the first read's identity check rides in the list
+ * anyway, and an error item after which another follows makes the list's checks read the rest one by one.
+ */
+const LOGICAL_DEVICE_NAME: ValueRequest = { obis: Uint8Array.from([0, 0, 42, 0, 0, 255]), attribute: 2, classId: 1 };
+
+/**
+ * Kept only when the next poll comes this much before the meter's inactivity timeout: the idle time is
+ * counted from the meter's last byte and by its own coarse timer, and a port may be slow to reopen.
+ */
+export function inactivityMarginMs(timeoutMs: number): number {
+  return Math.max(2000, timeoutMs / 10);
+}
 
 export { type DlmsLinkProfile, type DlmsProfileSecurity, dlmsSecurityFromConfig, dlmsProfileFromConfig, elgamaDlmsProfile } from './dlms-profile';
 
@@ -225,13 +239,19 @@ export class DlmsDriver implements DeviceDriver {
     const progress: (ValueResult | undefined)[] = [];
     let fresh: ValueResult[];
     const asked = todo.map((i) => valid[i]);
+    // The meter's inactivity timeout rides last in the first list of a session the engine may keep (an
+    // error item there spoils nothing); keepsSession then needs no request of its own.
+    const learnTimeout = this.learnsInactivity(ctx);
+    const extra = learnTimeout ? [LOGICAL_DEVICE_NAME, INACTIVITY_TIMEOUT] : [];
     const listsWere = this.knowledge.lists.mode;
     this.droppedOnList = false;
     const line0 = this.lineWatch.snapshot();
     const trips0 = this.transport?.stats.roundTrips ?? 0;
     const t0 = ctx.clock.now();
     try {
-      fresh = await this.session.readValues(asked, progress);
+      fresh = await this.session.readValues([...asked, ...extra], progress);
+      if (learnTimeout) this.adoptInactivityTimeout(fresh[asked.length + 1], ctx);
+      fresh = fresh.slice(0, asked.length);
     } catch (e) {
       const at = ctx.clock.wallTime();
       todo.forEach((i, k) => {
@@ -277,21 +297,26 @@ export class DlmsDriver implements DeviceDriver {
     return result;
   }
 
+  /** The timeout is still to learn and the engine may keep this session (LN over HDLC only). */
+  private learnsInactivity(ctx: DriverContext): boolean {
+    return ctx.keepSessionForMs !== undefined && this.inactivityMs === undefined && this.hdlc !== undefined && this.profile.referencing === 'LN';
+  }
+
   /**
-   * Whether a session kept idle for `idleMs` is still open at the meter: its HDLC inactivity timeout, read
-   * once (one request, in the first kept session only) from the HDLC setup object 0.0.22.0.0.255 (class
-   * 23, attribute 8, seconds). Unknown (not readable, SN, wrapper) counts as "kept": a drop is then
-   * noticed by the DM and associated again.
+   * Whether a session kept idle for `idleMs` is still open at the meter: its HDLC inactivity timeout
+   * (0.0.22.0.0.255, class 23, attribute 8, seconds), learnt once in the first read's list of a session
+   * the engine may keep, or in a request of its own when that session began with no read. True when the
+   * next poll comes `inactivityMarginMs` before the timeout (or there is none), so a session may be kept
+   * longer than the engine's own limit; undefined when unknown (not readable, SN, wrapper): the engine
+   * decides, and a drop is noticed by the DM and associated again.
    */
-  async keepsSession(idleMs: number, ctx: DriverContext): Promise<boolean> {
-    if (!this.hdlc || !this.session) return true;
+  async keepsSession(idleMs: number, ctx: DriverContext): Promise<boolean | undefined> {
+    if (!this.hdlc || !this.session) return undefined;
     if (this.inactivityMs === undefined) {
       this.inactivityMs = null;
       if (this.profile.referencing === 'LN') {
-        // Not in the first read's list: only the engine knows whether it keeps the session (a read-once
-        // never does), and a meter need not give this object out.
         try {
-          const [r] = await this.session.readValues([{ obis: HDLC_SETUP, attribute: 8, classId: 23 }]);
+          const [r] = await this.session.readValues([INACTIVITY_TIMEOUT]);
           this.adoptInactivityTimeout(r, ctx);
         } catch (e) {
           ctx.log(4, `${this.deviceAlias}: HDLC inactivity timeout not readable: ${toMeterError(e).message}`);
@@ -300,7 +325,8 @@ export class DlmsDriver implements DeviceDriver {
       }
     }
     const t = this.inactivityMs;
-    return t === null || t === 0 || idleMs < t;
+    if (t === null) return undefined;
+    return t === 0 || idleMs + inactivityMarginMs(t) <= t;
   }
 
   private adoptInactivityTimeout(r: ValueResult | undefined, ctx: DriverContext): void {

@@ -67,8 +67,12 @@ export class PushRunner implements LinkHolder {
   /** The reason of the last bad frame since the last good push: one event-log entry per change, not one per frame. */
   private lastBadReason?: string;
   private silenceLogged = false;
-  /** Raw APDUs only: bytes came since the last flush, so the next silence ends an APDU. */
-  private pendingRaw = false;
+  /**
+   * Bytes came since the last flush, so the next silence ends what they began: a raw APDU has no end
+   * mark, and segments carry no message number, so a push cut by a lost segment must not be joined to the
+   * next push's segments (a well-formed list of wrong values).
+   */
+  private pendingBytes = false;
 
   constructor(private readonly d: PushRunnerDeps) {
     this.alias = d.device.device_alias;
@@ -201,8 +205,7 @@ export class PushRunner implements LinkHolder {
     const check = this.watch.nextCheckAt;
     if (check !== undefined) wait = Math.min(wait, Math.max(1, check - now));
     if (deadline !== undefined) wait = Math.min(wait, Math.max(1, deadline - now));
-    const raw = listener.detectedLinkLayer === 'raw';
-    if (raw && this.pendingRaw) wait = Math.min(wait, this.silenceMs(link));
+    if (this.pendingBytes) wait = Math.min(wait, this.silenceMs(link));
 
     const ac = new AbortController();
     const onStop = () => ac.abort(new MeterError('CANCELLED'));
@@ -228,11 +231,11 @@ export class PushRunner implements LinkHolder {
     const receivedAt = this.d.clock.wallTime();
     let events: PushEvent[];
     if (chunk.length > 0) {
-      this.pendingRaw = true;
+      this.pendingBytes = true;
       events = await listener.feed(chunk);
-    } else if (raw && this.pendingRaw) {
-      // A raw APDU has no end mark: the line going quiet ends it.
-      this.pendingRaw = false;
+    } else if (this.pendingBytes) {
+      // The line going quiet ends a raw APDU, and drops the half of a segmented push whose rest was lost.
+      this.pendingBytes = false;
       events = await listener.flush();
     } else {
       events = [];
@@ -241,7 +244,7 @@ export class PushRunner implements LinkHolder {
     await this.checkMissing();
   }
 
-  /** Twenty character times of silence end a raw APDU (at least 20 ms: USB adapters deliver in bursts). */
+  /** Twenty character times of silence end a raw APDU or a segmented push (at least 20 ms: USB adapters deliver in bursts). */
   private silenceMs(link: Link): number {
     const bits = 1 + link.line.dataBits + (link.line.parity === 'none' ? 0 : 1) + link.line.stopBits;
     return Math.max(20, Math.ceil((20 * bits * 1000) / link.line.baudRate));

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseArgs, type ReadCommand } from '../../cli/args';
-import { EXIT_BROKER_REFUSED, EXIT_OK } from '../../cli/exit-codes';
+import { EXIT_BROKER_REFUSED, EXIT_NOT_PUBLISHED, EXIT_OK } from '../../cli/exit-codes';
 import { runRead, type CliIo } from '../../cli/run';
 import { SIM_PORT_OFFSETS, startSims, type RunningSims, type SimKind } from '../../cli/sim';
 import { requireMosquitto, startBroker, subscribeAll, waitFor, type Received, type TestBroker } from './test-broker';
@@ -203,6 +203,33 @@ describe('refusals', { timeout: 40_000 }, () => {
       expect(got).toHaveLength(want);
       expect(new Set(got.slice(0, spooled.length))).toEqual(new Set(spooled.map(key)));
       expect(new Set(got.slice(spooled.length))).toEqual(new Set(later.map(key)));
+      await sub.close();
+    } finally {
+      await broker.close();
+    }
+  });
+
+  it('broker unreachable at start: polling still reads, --once exits 4, the next run publishes them first', async () => {
+    const broker = await startBroker();
+    const state = mkdtempSync(join(stateRoot, 'away-'));
+    try {
+      await broker.stop();
+      const config = site(sims);
+      config.devices = config.devices.filter((d) => d.device_alias === 'sim_wrapper');
+      config.signals = config.signals.filter((s) => s.device_alias === 'sim_wrapper');
+      const argv = ['-c', 's.json', '--once', '-d', '0', '--format', 'jsonl', '--mqtt', broker.url, '--mqtt-prefix', 'u', '--poller-id', 'u'];
+      const away = capture();
+      const code = await runRead(readCmd(argv), away, { ...served(config), env: env({}, state), mqttOnceDrainMs: 1000, mqttReconnectMs: { min: 100, max: 200 } });
+      expect(code, away.err).toBe(EXIT_NOT_PUBLISHED);
+      expect(away.err).toMatch(/cannot reach the broker .*readings are spooled/);
+      expect(away.err).toMatch(/5 reading\(s\) are spooled but not published/);
+      await broker.start();
+      const sub = await subscribeAll(broker.url);
+      const back = capture();
+      expect(await runRead(readCmd(argv), back, { ...served(config), env: env({}, state) })).toBe(EXIT_OK);
+      const want = [...jsonl(away.out), ...jsonl(back.out)].map(key);
+      await waitFor('both runs', () => readingsOf(sub.messages, 'u').length >= want.length);
+      expect(readingsOf(sub.messages, 'u').map(key)).toEqual(want);
       await sub.close();
     } finally {
       await broker.close();

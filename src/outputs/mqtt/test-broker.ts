@@ -140,15 +140,16 @@ export interface Received {
 }
 
 /** A subscriber to `#` (and `homeassistant/#`) that keeps every message, for the assertions. */
-export async function subscribeAll(url: string, options: { username?: string; password?: string; ca?: string; clean?: boolean; clientId?: string } = {}): Promise<{ messages: Received[]; client: MqttClient; close(): Promise<void> }> {
+export async function subscribeAll(url: string, options: { username?: string; password?: string; ca?: string; clean?: boolean; clientId?: string; qos?: 0 | 1 } = {}): Promise<{ messages: Received[]; client: MqttClient; close(): Promise<void> }> {
   const mqtt = await import('mqtt');
   const messages: Received[] = [];
-  const client = await mqtt.connectAsync(url, { clean: true, clientId: `test-sub-${Math.random().toString(16).slice(2)}`, ...options, reconnectPeriod: 200 });
+  const { qos = 1, ...connectOptions } = options;
+  const client = await mqtt.connectAsync(url, { clean: true, clientId: `test-sub-${Math.random().toString(16).slice(2)}`, ...connectOptions, reconnectPeriod: 200 });
   (client.stream as unknown as { setNoDelay?: (on: boolean) => void }).setNoDelay?.(true);
   client.on('message', (topic, payload, packet) => messages.push({ topic, payload: payload.toString(), retain: packet.retain }));
-  await client.subscribeAsync(['#'], { qos: 1 });
+  await client.subscribeAsync(['#'], { qos });
   // Across a broker restart the subscription is gone with the broker: subscribe again.
-  client.on('connect', () => void client.subscribeAsync(['#'], { qos: 1 }).catch(() => undefined));
+  client.on('connect', () => void client.subscribeAsync(['#'], { qos }).catch(() => undefined));
   return { messages, client, close: () => client.endAsync() };
 }
 

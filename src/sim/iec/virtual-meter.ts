@@ -5,7 +5,7 @@
  * too early) hears garbage. Pure: talks only to the Link and the Clock; it is also the demo meter.
  */
 import type { Clock } from '../../core/clock';
-import { type ReactionSpec, reactionDelays } from '../reaction';
+import { reactionDelays } from '../reaction';
 import { MeterError } from '../../core/errors';
 import { LINE_300_7E1, charTimeMs, type LineSettings, type Link } from '../../core/link';
 import { baudClass, baudFromChar, modeBCharFor, modeCCharFor } from '../../protocols/iec62056-21/baud';
@@ -17,103 +17,9 @@ import { decodeBlock, decodeOptionSelect, decodeRequest, encodeCommand, encodeDa
 import { endMarkerOnDataLine, flood, trickle } from './quirks';
 import { logbookText, profileText } from './profile-text';
 
-export type IecSimMode = 'A' | 'B' | 'C' | 'D' | 'E';
+import type { IecMeterFaults, IecMeterProfile, IecMeterStats, ModeDSpec } from './profile-types';
 
-export interface IecMeterFaults {
-  /** The next this-many blocks go out with a wrong BCC (a NAK gets the correct repeat). */
-  bccErrors?: number;
-  /** Send readouts as partial blocks of this many characters (EOT, acknowledged by the client). */
-  partialBlockSize?: number;
-  /** Bytes sent just before the identification (line noise, a previous message's tail). */
-  leadingGarbage?: string;
-  /** Print the readout with LF-only line ends. */
-  lfOnly?: boolean;
-  /** Print the end marker right after the last data set's ")" (heat meters, some mode A meters); readouts and pushes. */
-  endOnDataLine?: boolean;
-  /** Mode D: the next push stops after this many bytes (the meter restarted), the complete one follows at once. */
-  cutNextPushAt?: number;
-  /** Hang up (close the link) this long after the readout's last byte, like a TCP gateway that closes. */
-  hangUpAfterReadoutMs?: number;
-  /** Instead of the data message (or push): a frame start, then one byte every this many ms, for ever. */
-  trickleMs?: number;
-  /** Instead of the data message (or push): bytes at full line speed for ever (STX + data, or '/' without LF). */
-  flood?: 'block' | 'line';
-  /**
-   * Mode E: the meter sends the client's option select (`ACK 2 Z 2 CR LF`) back before it switches to
-   * HDLC, as the recorded Gurux server does (../shared/fixtures/dlms-peer/mode-e-handshake.txt). On a
-   * serial line the copy goes out at the sign-on rate, which the client has already left.
-   */
-  echoAck?: boolean;
-}
-
-export interface LoadProfileSpec {
-  address: string;
-  periodMinutes: number;
-  channels: { address: string; unit: string }[];
-  /** Meter-local time of the first row (see IecTimestamp.localMs). */
-  startLocalMs: number;
-  rows: number;
-  /** Value of channel `ch` in row `row`, as printed. */
-  value: (row: number, ch: number) => string;
-  /** R6 answers in partial blocks of this many characters. */
-  blockSize?: number;
-}
-
-export interface LogbookEntry {
-  localMs: number;
-  status: string;
-}
-
-export interface ModeDSpec {
-  line: LineSettings;
-  intervalMs: number;
-  /** The exact telegram bytes (with CRC if the meter prints one). */
-  telegram: string;
-}
-
-export interface IecMeterProfile {
-  name: string;
-  /** Three letters; a lowercase third letter means 20 ms reaction time. */
-  manufacturer: string;
-  ident: string;
-  /** 'C' / 'B' / 'A' select the sign-on behaviour (first found in that order); 'E' adds `\2`; 'D' pushes. */
-  supportedModes: IecSimMode[];
-  maxBaud: number;
-  /**
-   * Rates the meter (or its optical port) really manages; an option select asking for another one is
-   * ignored, as by a meter whose port cannot keep up. Default: every standard rate up to maxBaud.
-   */
-  baudRates?: number[];
-  /** The data block of a readout: text (an `!` line is added if missing) or data sets. */
-  readout: string | DataSet[];
-  /** Device address the meter answers to (besides the general `/?!`). */
-  address?: string;
-  password?: string;
-  /** Seed sent with P0. */
-  passwordSeed?: string;
-  loadProfile?: LoadProfileSpec;
-  logbook?: LogbookEntry[];
-  /** The meter echoes every byte it receives (RS485 style transceivers). */
-  echo?: boolean;
-  wakeUpRequired?: boolean;
-  /** Default 200 ms, 20 ms with a lowercase third manufacturer letter; a range draws each reaction (seeded). */
-  reactionMs?: ReactionSpec;
-  faults?: IecMeterFaults;
-  initialLine?: LineSettings;
-  modeD?: ModeDSpec;
-  /** Called when the meter hangs up (`hangUpAfterReadoutMs`): how a transport reports a closed connection. */
-  onHangUp?: () => void;
-  /** Called in mode E after the switch to 8N1: the DLMS simulator takes over the link until it returns. */
-  onModeE?: (link: Link, clock: Clock, signal?: AbortSignal) => Promise<void>;
-}
-
-export interface IecMeterStats {
-  signOns: number;
-  readouts: number;
-  naksReceived: number;
-  programmingSessions: number;
-  modeE: number;
-}
+export type { IecSimMode, IecMeterFaults, LoadProfileSpec, LogbookEntry, ModeDSpec, IecMeterProfile, IecMeterStats } from './profile-types';
 
 /** How long the meter waits for the option select, an ACK to a partial block, or a NAK after data. */
 const ANSWER_WINDOW_MS = 1500;
@@ -123,9 +29,11 @@ const PROGRAMMING_IDLE_MS = 60_000;
 const WAKE_MIN_MS = 1800;
 const WAKE_SILENCE_MS = 1000;
 const AWAKE_MS = 10_000;
+/** IEC 62056-21: at least 200 ms between a message received and the answer, the client's option select too. */
+export const STANDARD_MIN_ACK_DELAY_MS = 200;
 
 export class VirtualIecMeter {
-  readonly stats: IecMeterStats = { signOns: 0, readouts: 0, naksReceived: 0, programmingSessions: 0, modeE: 0 };
+  readonly stats: IecMeterStats = { signOns: 0, readouts: 0, naksReceived: 0, programmingSessions: 0, modeE: 0, earlyAcks: 0 };
   /** Values written with W1 (and the readout's data sets), by address. */
   readonly registers = new Map<string, string>();
   private readonly faults: IecMeterFaults;
@@ -137,6 +45,8 @@ export class VirtualIecMeter {
   private nulRun = 0;
   private lastNulAt = -Infinity;
   private awakeUntil = -Infinity;
+  /** When the first character received since `markRx()` began (its arrival less its own line time). */
+  private rxStartAt?: number;
   /** The meter hung up (`hangUpAfterReadoutMs`). */
   hungUp = false;
 
@@ -265,6 +175,9 @@ export class VirtualIecMeter {
       if (wait <= 0) return undefined;
       const chunk = await this.link.read(Math.min(wait, 30_000));
       if (chunk.length === 0) continue;
+      // A reader wakes at a character's arrival or at the end of a burst: either way the chunk's first
+      // character began that many character times earlier.
+      this.rxStartAt ??= this.clock.now() - (this.link.kind === 'serial' ? chunk.length * charTimeMs(this.link.line) : 0);
       if (this.profile.echo) void this.link.write(chunk).catch(() => undefined);
       this.trackWakeUp(chunk);
       this.framer.push(chunk);
@@ -306,6 +219,8 @@ export class VirtualIecMeter {
     await this.clock.sleep(this.reactionMs, this.signal);
     if (this.faults.leadingGarbage) await this.link.write(textToBytes(this.faults.leadingGarbage));
     await this.link.write(this.identificationBytes());
+    const identEnd = this.clock.now();
+    this.rxStartAt = undefined;
     const cls = this.signOnClass;
     if (cls === 'A') {
       await this.sendReadout();
@@ -323,6 +238,13 @@ export class VirtualIecMeter {
     try {
       sel = decodeOptionSelect(opt.bytes);
     } catch {
+      return;
+    }
+    if (this.tooEarly(identEnd)) {
+      this.stats.earlyAcks++;
+      if ((this.profile.earlyAck ?? 'ignore') === 'ignore') return;
+      await this.clock.sleep(this.reactionMs, this.signal);
+      await this.sendReadout();
       return;
     }
     const asked = baudClass(sel.baudChar) === 'C' ? baudFromChar(sel.baudChar) : this.initialLine.baudRate;
@@ -350,6 +272,14 @@ export class VirtualIecMeter {
     }
     await this.clock.sleep(this.reactionMs, this.signal);
     await this.sendReadout();
+  }
+
+  /** The option select began sooner after the identification than the meter takes (IEC 62056-21: 200 ms). */
+  private tooEarly(identEnd: number): boolean {
+    const min = this.profile.minAckDelayMs ?? STANDARD_MIN_ACK_DELAY_MS;
+    const began = this.rxStartAt ?? this.clock.now();
+    // A microsecond's leeway for floating-point character times; a real meter's timer is coarser still.
+    return began - identEnd < min - 1e-3;
   }
 
   /** The data message of a readout, or what a broken / hostile meter sends in its place. */

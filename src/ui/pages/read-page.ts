@@ -440,7 +440,7 @@ export class ReadPage extends LitElement {
     return html`
       <h1>Read</h1>
       ${this.renderMeterCard(state)} ${this.renderReadCard(state)}
-      ${renderSummary(this.reading ? undefined : lastOutcome, rows, engineMonitor.session, () => this.showAllValues())}
+      ${renderSummary(lastOutcome, rows, engineMonitor.session, this.reading, () => this.showAllValues())}
       ${this.renderLiveSections()} ${this.renderDevicesCard()} ${this.renderValues(rows)}
     `;
   }

@@ -61,10 +61,18 @@ export const summaryStyles = css`
  * The card itself. `onAll` moves to the full list of values (a button, not an in-page link: the
  * app routes on the hash).
  */
-export function renderSummary(outcome: ReadOutcome | undefined, rows: readonly LiveRow[], session: readonly Reading[], onAll: () => void) {
-  if (!outcome && session.length === 0) return nothing;
-  const shown = keyRows(rows);
-  const line = outcome ? outcomeLine(outcome) : `${session.length} value${session.length === 1 ? '' : 's'} read while polling`;
+export function renderSummary(
+  outcome: ReadOutcome | undefined,
+  rows: readonly LiveRow[],
+  session: readonly Reading[],
+  reading: boolean,
+  onAll: () => void,
+) {
+  if (!outcome && session.length === 0 && !reading) return nothing;
+  // While reading, the values of the last read would pass for new ones: they wait for the outcome.
+  const shown = reading ? [] : keyRows(rows);
+  const values = `${session.length} value${session.length === 1 ? '' : 's'}`;
+  const line = reading ? `Reading… ${values} so far` : outcome ? outcomeLine(outcome) : `${values} read while polling`;
   return html`<section class="card result" tabindex="-1" aria-labelledby="result-title">
     <h2 id="result-title">Result</h2>
     <p class="outcome">${line}</p>
