@@ -63,7 +63,10 @@ async function demoRead(page: Page): Promise<void> {
 
 async function attachShot(page: Page, info: TestInfo, name: string): Promise<void> {
   await page.evaluate(() => document.fonts.ready);
-  await info.attach(`${name}.png`, { body: await page.screenshot({ fullPage: true }), contentType: 'image/png' });
+  // Saved in the test's output folder (kept as an artifact) and attached by path, not inlined in the report.
+  const path = info.outputPath(`${name}.png`);
+  await page.screenshot({ path, fullPage: true });
+  await info.attach(`${name}.png`, { path, contentType: 'image/png' });
 }
 
 for (const vp of VIEWPORTS) {

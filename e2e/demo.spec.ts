@@ -119,7 +119,9 @@ test('a new user reads the demo meter, browses its objects, reads a load profile
   await expect(chart.locator('canvas')).toBeVisible();
   await expect(chart.getByRole('img')).toHaveAttribute('aria-label', /^Chart of .*: \d+ points/);
   const tableRows = page.locator('table.profile tbody tr');
-  expect(await tableRows.count()).toBeGreaterThan(50);
+  // 96 quarter hours, shown 50 rows a page.
+  expect(await tableRows.count()).toBe(50);
+  await expect(page.locator('.page-label')).toHaveText(/^rows 1–50 of (5[1-9]|[6-9]\d|\d{3,})$/);
   await expect(page.locator('ul.stored li').first()).toContainText('demo_dlms');
   await page.screenshot({ path: join(SHOTS, 'demo-profile.png'), fullPage: true });
 

@@ -209,11 +209,12 @@ export class ReadPortCard extends LitElement {
   override render() {
     // The probe and the demo button come first and stay open: on a phone they and "Read now" share
     // the first screen. What only some need (the bridge, what the demo is) is one tap away, open
-    // from the start once a bridge is set (whoever set one reads through it).
+    // from the start once a bridge is set (whoever set one reads through it) or when this browser
+    // has no Web Serial (the bridge and the demo are then what it can use).
     return html`
       <h3>Optical probe (Web Serial)</h3>
       ${this.serialPart()}
-      <details class="more" ?open=${Boolean(this.bridge)}>
+      <details class="more" ?open=${Boolean(this.bridge) || !hasWebSerial()}>
         <summary>Meters on the LAN (bridge) and the demo meter</summary>
         <h3>Meters on the LAN (bridge)</h3>
         ${this.bridgePart()}
