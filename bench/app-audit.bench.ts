@@ -38,6 +38,27 @@ async function observed(page: Page, since: number): Promise<{ longest: number; t
   };
 }
 
+/**
+ * Waits with a cheap check every 200 ms: Playwright's role locators run their query engine on the
+ * page's thread at each poll, which would add long tasks of the harness to the app's own.
+ */
+async function waitForText(page: Page, pattern: RegExp, timeout: number): Promise<void> {
+  await page.waitForFunction(
+    (source) => {
+      const re = new RegExp(source);
+      const visit = (root: Document | ShadowRoot): boolean => {
+        for (const el of root.querySelectorAll('*')) {
+          if (el.shadowRoot && (re.test(el.shadowRoot.textContent ?? '') || visit(el.shadowRoot))) return true;
+        }
+        return false;
+      };
+      return visit(document);
+    },
+    pattern.source,
+    { polling: 200, timeout },
+  );
+}
+
 async function browserFigures(url: string): Promise<BenchRow[]> {
   const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: FLAGS });
   try {
@@ -59,18 +80,29 @@ async function browserFigures(url: string): Promise<BenchRow[]> {
     const cdp = await context.newCDPSession(page);
     await cdp.send('Emulation.setCPUThrottlingRate', { rate: 4 });
     await page.goto(url);
-    await page.getByRole('heading', { level: 1, name: 'Read' }).waitFor();
+    await waitForText(page, /Use the demo meter/, 60_000);
     await page.waitForTimeout(SETTLE_MS);
     const start = await observed(page, 0);
 
     await page.getByRole('button', { name: 'Use the demo meter' }).click();
-    await page.getByText(/Loaded the demo meter/).first().waitFor({ timeout: 60_000 });
+    await waitForText(page, /Loaded the demo meter/, 60_000);
     const t0 = await page.evaluate(() => performance.now());
     const clicked = Date.now();
     await page.getByRole('button', { name: 'Read now' }).click();
-    await page.locator('ms-live-table td[data-label="Value"]').filter({ hasText: /\d/ }).first().waitFor({ timeout: 60_000 });
+    await page.waitForFunction(
+      () => {
+        const visit = (root: Document | ShadowRoot): boolean => {
+          for (const td of root.querySelectorAll('td[data-label="Value"]')) if (/\d/.test(td.textContent ?? '')) return true;
+          for (const el of root.querySelectorAll('*')) if (el.shadowRoot && visit(el.shadowRoot)) return true;
+          return false;
+        };
+        return visit(document);
+      },
+      undefined,
+      { polling: 100, timeout: 60_000 },
+    );
     const firstValue = Date.now() - clicked;
-    await page.getByText(/Read \d+ value\(s\)/).first().waitFor({ timeout: 120_000 });
+    await waitForText(page, /Read \d+ value\(s\)/, 120_000);
     await page.waitForTimeout(500);
     const read = await observed(page, t0);
     const note = '390x844, CPU 4x slower';
@@ -79,7 +111,8 @@ async function browserFigures(url: string): Promise<BenchRow[]> {
       { name: 'start-up: total blocking time', value: start.tbt, unit: 'ms', note: `${note}; goal < 150 ms` },
       { name: 'demo read: longest main-thread task', value: read.longest, unit: 'ms', note: `${note}; "Read now" to the summary; ${read.count} long task(s)` },
       { name: 'demo read: total blocking time', value: read.tbt, unit: 'ms', note: `${note}; goal < 150 ms` },
-      { name: 'CLS, start-up and demo read', value: read.cls, unit: '', note: `${note}; goal < 0.02` },
+      { name: 'CLS at start-up', value: start.cls, unit: '', note: `${note}; goal < 0.02` },
+      { name: 'CLS, start-up and demo read', value: read.cls, unit: '', note: `${note}; shifts within 500 ms of a click not counted` },
       { name: 'demo read: first value on screen', value: firstValue, unit: 'ms', note: `${note}; from "Read now", real line speed` },
     ];
   } finally {
@@ -96,6 +129,7 @@ async function lighthouseFigures(url: string): Promise<BenchRow[]> {
   const cats = ['performance', 'accessibility', 'best-practices', 'seo'] as const;
   const scores = new Map<string, number[]>(cats.map((c) => [c, []]));
   const tbt: number[] = [];
+  const benchmarkIndex: number[] = [];
   const failing = new Set<string>();
   for (let i = 0; i < runs; i++) {
     // A fresh profile each run: no service worker or cache left from the previous one.
@@ -106,6 +140,7 @@ async function lighthouseFigures(url: string): Promise<BenchRow[]> {
       const lhr = result.lhr;
       for (const c of cats) scores.get(c)!.push(lhr.categories[c]?.score ?? NaN);
       tbt.push(lhr.audits['total-blocking-time']?.numericValue ?? NaN);
+      benchmarkIndex.push(lhr.environment.benchmarkIndex);
       for (const [id, a] of Object.entries(lhr.audits)) {
         if (a.score !== null && a.score < 1 && (a.scoreDisplayMode === 'binary' || a.scoreDisplayMode === 'numeric') && !id.startsWith('metric')) failing.add(id);
       }
@@ -120,6 +155,9 @@ async function lighthouseFigures(url: string): Promise<BenchRow[]> {
     note: `median of ${runs}: ${scores.get(c)!.join(', ')}; goal ${c === 'performance' ? '>= 0.95' : '1'}`,
   }));
   rows.push({ name: 'Lighthouse mobile: total blocking time', value: median(tbt), unit: 'ms', note: `simulated 4x CPU; runs: ${tbt.map((t) => Math.round(t)).join(', ')}` });
+  // Lighthouse's own CPU figure for this machine at the time: its 4x slowdown assumes a desktop of
+  // about 1000 or more; below that every task is measured (and scaled) longer than on a real phone.
+  rows.push({ name: 'Lighthouse benchmarkIndex of this machine', value: median(benchmarkIndex), unit: '', note: `runs: ${benchmarkIndex.map((b) => Math.round(b)).join(', ')}; a quiet desktop scores about 1000-2500` });
   if (failing.size > 0) rows.push({ name: 'Lighthouse audits below 1', value: failing.size, unit: '', note: [...failing].sort().join(', ') });
   return rows;
 }

@@ -228,6 +228,9 @@ for (const size of [PHONE, DESKTOP]) {
     await readDlms(page);
     // No rule filtered out: WCAG and best practices alike. The pages only (the shell has its own spec).
     const check = async (what: string) => {
+      // Kept as an artifact: each of the three pages at each size, after a read.
+      await page.evaluate(() => document.fonts.ready);
+      await page.screenshot({ path: test.info().outputPath(`${what.toLowerCase()}-${size.width}.png`), fullPage: true });
       const { violations, passes } = await new AxeBuilder({ page }).include('main').analyze();
       // It did look: the page's own controls were checked (through the shadow roots).
       expect(passes.map((p) => p.id)).toEqual(expect.arrayContaining(['button-name', 'label']));

@@ -1,8 +1,8 @@
 import { LitElement, css, html, nothing, render } from 'lit';
 import { EngineWatch, engineMonitor } from './engine-client';
 import { NAV_ROUTES, routeFromHash, type Route } from './routes';
-import './update-banner';
 import './install-button';
+import { appUpdate } from './sw-update';
 
 /** Let the browser paint and handle input before the next heavy step (one long task becomes two). */
 const yieldToMain = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
@@ -211,7 +211,19 @@ export class AppShell extends LitElement {
     this.main = document.createElement('main');
     this.main.id = 'main';
     this.main.tabIndex = -1;
-    new EngineWatch(this);
+  }
+
+  /**
+   * After the first paint: the engine (a worker, its subscription and first status) starts in a task
+   * of its own, and the update banner's module loads only once there is an update to offer.
+   */
+  protected override firstUpdated(): void {
+    setTimeout(() => new EngineWatch(this), 0);
+    const banner = () => {
+      if (appUpdate.ready) void import('./update-banner');
+    };
+    appUpdate.addEventListener('change', banner);
+    banner();
   }
 
   override connectedCallback(): void {

@@ -1,4 +1,11 @@
-import { getStore, SETTING } from './store-client';
+/**
+ * The store (IndexedDB and its code) loads on demand: the first screen paints with the localStorage
+ * copy, and opening the database is not part of the start-up's first task.
+ */
+async function themeSetting() {
+  const { getStore, SETTING } = await import('./store-client');
+  return { store: await getStore(), key: SETTING.theme };
+}
 
 export type ThemePreference = 'system' | 'light' | 'dark';
 
@@ -32,8 +39,8 @@ export function currentTheme(): ThemePreference {
 
 export async function saveTheme(pref: ThemePreference): Promise<void> {
   applyTheme(pref);
-  const store = await getStore();
-  await store.setSetting(SETTING.theme, pref);
+  const { store, key } = await themeSetting();
+  await store.setSetting(key, pref);
 }
 
 export function initTheme(): void {
@@ -48,8 +55,8 @@ export function initTheme(): void {
   matchMedia('(prefers-color-scheme: dark)').addEventListener('change', () => {
     if (currentTheme() === 'system') applyTheme('system');
   });
-  void getStore()
-    .then((s) => s.getSetting(SETTING.theme))
+  void themeSetting()
+    .then(({ store, key }) => store.getSetting(key))
     .then((stored) => {
       if (isThemePreference(stored)) applyTheme(stored);
     })

@@ -63,6 +63,7 @@ export class MqttOutput {
   private drainWaiters: (() => void)[] = [];
   private lastStatusAt = 0;
   private dropsToReport = false;
+  private readonly linkStates = new Map<string, string>();
 
   private constructor(
     private readonly opts: MqttOutputOptions,
@@ -85,11 +86,14 @@ export class MqttOutput {
 
   /** Engine events: link status of each device, published retained as it changes. */
   readonly onEvent = (e: EngineEvent): void => {
-    if (e.type !== 'status' || !this.client) return;
+    if (e.type !== 'status') return;
     const body: Record<string, unknown> = { state: e.state, ts: new Date().toISOString() };
     if (e.detail !== undefined) body.detail = e.detail;
     if (e.error !== undefined) body.error = e.error;
-    this.client.publish(this.topics.deviceStatus(e.device_alias), JSON.stringify(body), { qos: this.opts.qos, retain: true });
+    const payload = JSON.stringify(body);
+    // Kept, so a connection that comes back tells the present state of every device at once.
+    this.linkStates.set(e.device_alias, payload);
+    this.client?.publish(this.topics.deviceStatus(e.device_alias), payload, { qos: this.opts.qos, retain: true });
   };
 
   /** Spool drops, told loudly: on stderr by the caller, on the status topic here. */
@@ -158,6 +162,7 @@ export class MqttOutput {
     this.everConnected = true;
     this.discovered.clear();
     client.publish(this.topics.pollerState(), POLLER_ONLINE, { qos: 1, retain: true });
+    for (const [alias, payload] of this.linkStates) client.publish(this.topics.deviceStatus(alias), payload, { qos: this.opts.qos, retain: true });
     this.publishStatus(true);
     this.pump();
   }

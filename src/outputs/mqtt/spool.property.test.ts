@@ -173,6 +173,18 @@ describe('spool: damage on disk', () => {
     await again.close();
   });
 
+  it('a crash before the progress is saved keeps the segments it counts (found by the property above)', async () => {
+    const dir = join(root, 'crash-count');
+    const s = await Spool.open({ dir, maxRecords: 1, segmentRecords: 3 });
+    await s.append([payload(1), payload(2), payload(3), payload(4)]);
+    await s.append([payload(5), payload(6)]);
+    await s.abandon();
+    const again = await Spool.open({ dir, maxRecords: 1, segmentRecords: 3 });
+    expect(again.take(10).map((r) => r.payload.value)).toEqual([6]);
+    expect(again.dropped).toBe(5);
+    await again.close();
+  });
+
   it('drops are reported as they happen, with the running total', async () => {
     const dir = join(root, 'drops');
     const seen: [number, number][] = [];

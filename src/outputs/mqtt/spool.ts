@@ -15,11 +15,12 @@
  * Bounded: beyond `maxRecords` waiting records the OLDEST are dropped, counted and reported through
  * `onDrop` (the CLI says so on stderr and on the poller's status topic).
  */
-import { closeSync, openSync, readdirSync, readFileSync, unlinkSync, writeFileSync, fsyncSync, renameSync, mkdirSync } from 'node:fs';
+import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { MeterError } from '../../core/errors';
 import { isReadingPayload, type ReadingPayload } from './payload';
+import { readState, releaseLock, syncDir, takeLock } from './spool-files';
 
 export interface SpoolRecord {
   seq: number;
@@ -67,6 +68,8 @@ export class Spool {
   private readonly inflight = new Map<number, Held>();
   private lastSeq: number;
   private done: number;
+  /** `done` as state.json has it: only segments below it may go (else a crash would lose their count). */
+  private savedDone: number;
   private droppedTotal: number;
   private publishedTotal = 0;
   private segments: Segment[] = [];
@@ -86,6 +89,7 @@ export class Spool {
     state: { done: number; dropped: number },
   ) {
     this.done = state.done;
+    this.savedDone = state.done;
     this.lastSeq = state.done;
     this.droppedTotal = state.dropped;
     this.segmentRecords = opts.segmentRecords ?? DEFAULT_SEGMENT_RECORDS;
@@ -321,6 +325,7 @@ export class Spool {
       fsyncSync(fd);
       closeSync(fd);
       renameSync(tmp, path);
+      this.savedDone = this.done;
     } catch {
       // Only progress is lost: the records are published again after a restart.
     }
@@ -328,7 +333,7 @@ export class Spool {
 
   private removeDoneSegments(): void {
     this.segments = this.segments.filter((s) => {
-      if (s.last > this.done || s === this.current?.segment) return true;
+      if (s.last > this.savedDone || s === this.current?.segment) return true;
       try {
         unlinkSync(s.path);
       } catch {
@@ -366,62 +371,5 @@ export class Spool {
     const cur = this.current;
     this.current = undefined;
     if (cur) await cur.handle.close().catch(() => undefined);
-  }
-}
-
-function readState(dir: string): { done: number; dropped: number } {
-  try {
-    const s = JSON.parse(readFileSync(join(dir, 'state.json'), 'utf8')) as { done?: unknown; dropped?: unknown };
-    const done = typeof s.done === 'number' && Number.isInteger(s.done) && s.done >= 0 ? s.done : 0;
-    const dropped = typeof s.dropped === 'number' && Number.isInteger(s.dropped) && s.dropped >= 0 ? s.dropped : 0;
-    return { done, dropped };
-  } catch {
-    // No state (a new spool) or a damaged one: start from 0, which publishes everything again.
-    return { done: 0, dropped: 0 };
-  }
-}
-
-function syncDir(dir: string): void {
-  try {
-    const fd = openSync(dir, 'r');
-    try {
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-  } catch {
-    // Not every file system lets a directory be fsync'd; the data itself was.
-  }
-}
-
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-function takeLock(dir: string): void {
-  const path = join(dir, 'lock');
-  let owner: number | undefined;
-  try {
-    owner = Number(readFileSync(path, 'utf8').trim());
-  } catch {
-    owner = undefined;
-  }
-  // Our own pid is a crash simulated in-process (tests) or a spool reopened after close: not another poller.
-  if (owner !== undefined && Number.isInteger(owner) && owner > 0 && owner !== process.pid && pidAlive(owner)) {
-    throw new MeterError('CONFIG_INVALID', `Another poller (pid ${owner}) uses the spool ${dir}: give each poller its own --poller-id.`);
-  }
-  writeFileSync(path, `${process.pid}\n`, { mode: 0o600 });
-}
-
-function releaseLock(dir: string): void {
-  try {
-    unlinkSync(join(dir, 'lock'));
-  } catch {
-    // Already gone.
   }
 }

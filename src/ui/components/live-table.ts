@@ -32,7 +32,7 @@ export class LiveTable extends LitElement {
   static override styles = [
     pageStyles,
     css`
-      .value {
+      td.value {
         font-variant-numeric: tabular-nums;
         font-size: 1.1rem;
         font-weight: 700;
@@ -66,6 +66,11 @@ export class LiveTable extends LitElement {
       td {
         overflow-wrap: anywhere;
       }
+      /* Numbers right-aligned, next to their unit, so digits line up down the column. */
+      th.value,
+      td.value {
+        text-align: right;
+      }
       /* A number never breaks across lines (147 238.4 split after the group separator reads as two). */
       td.value {
         white-space: nowrap;
@@ -93,6 +98,7 @@ export class LiveTable extends LitElement {
         }
         table.stack.live td[data-label='Value'] {
           grid-column: 1;
+          text-align: left;
         }
         table.stack.live td[data-label='Unit'] {
           grid-column: 2;
@@ -133,7 +139,7 @@ export class LiveTable extends LitElement {
         <thead>
           <tr>
             <th scope="col">Signal</th>
-            <th scope="col">Value</th>
+            <th scope="col" class="value">Value</th>
             <th scope="col">Unit</th>
             <th scope="col">Quality</th>
             <th scope="col">Time</th>
@@ -168,8 +174,17 @@ export class LiveTable extends LitElement {
  * ("Active energy import (+A)" → "…, total"), the words are the name.
  */
 function title(r: LiveRow): string {
-  if (r.words && r.words !== r.name && r.words.toLowerCase().startsWith(r.name.toLowerCase())) return r.words;
+  if (r.words && r.words !== r.name && bare(r.words).startsWith(bare(r.name))) return r.words;
   return r.name;
+}
+
+/** A name without its parenthesised codes and punctuation: "Active energy import, tariff 1" = "…(+A), tariff 1". */
+function bare(text: string): string {
+  return text
+    .toLowerCase()
+    .replace(/\([^)]*\)/g, ' ')
+    .replace(/[^\p{L}\p{N}]+/gu, ' ')
+    .trim();
 }
 
 customElements.define('ms-live-table', LiveTable);
