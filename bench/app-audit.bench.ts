@@ -43,21 +43,21 @@ async function observed(page: Page, since: number): Promise<{ longest: number; t
  * page's thread at each poll, which would add long tasks of the harness to the app's own.
  */
 async function waitForText(page: Page, pattern: RegExp, timeout: number): Promise<void> {
-  await page.waitForFunction(
-    (source) => {
-      const re = new RegExp(source);
-      const visit = (root: Document | ShadowRoot): boolean => {
-        for (const el of root.querySelectorAll('*')) {
-          if (el.shadowRoot && (re.test(el.shadowRoot.textContent ?? '') || visit(el.shadowRoot))) return true;
-        }
-        return false;
-      };
-      return visit(document);
-    },
-    pattern.source,
-    { polling: 200, timeout },
-  );
+  // A string, not a function: tsx would wrap a named inner function with a helper the page lacks.
+  await page.waitForFunction(`(${DEEP_MATCH})(document, ${JSON.stringify('*')}, ${JSON.stringify(pattern.source)})`, undefined, { polling: 200, timeout });
 }
+
+/** (root, selector, regex source): does any element matching the selector, in any shadow root, match? */
+const DEEP_MATCH = `function deep(root, sel, src) {
+  const re = new RegExp(src);
+  for (const el of root.querySelectorAll(sel)) if (sel !== '*' && re.test(el.textContent || '')) return true;
+  for (const el of root.querySelectorAll('*')) {
+    if (!el.shadowRoot) continue;
+    if (sel === '*' && re.test(el.shadowRoot.textContent || '')) return true;
+    if (deep(el.shadowRoot, sel, src)) return true;
+  }
+  return false;
+}`;
 
 async function browserFigures(url: string): Promise<BenchRow[]> {
   const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: FLAGS });
@@ -89,18 +89,7 @@ async function browserFigures(url: string): Promise<BenchRow[]> {
     const t0 = await page.evaluate(() => performance.now());
     const clicked = Date.now();
     await page.getByRole('button', { name: 'Read now' }).click();
-    await page.waitForFunction(
-      () => {
-        const visit = (root: Document | ShadowRoot): boolean => {
-          for (const td of root.querySelectorAll('td[data-label="Value"]')) if (/\d/.test(td.textContent ?? '')) return true;
-          for (const el of root.querySelectorAll('*')) if (el.shadowRoot && visit(el.shadowRoot)) return true;
-          return false;
-        };
-        return visit(document);
-      },
-      undefined,
-      { polling: 100, timeout: 60_000 },
-    );
+    await page.waitForFunction(`(${DEEP_MATCH})(document, 'td[data-label="Value"]', ${JSON.stringify('\\d')})`, undefined, { polling: 100, timeout: 60_000 });
     const firstValue = Date.now() - clicked;
     await waitForText(page, /Read \d+ value\(s\)/, 120_000);
     await page.waitForTimeout(500);

@@ -82,5 +82,5 @@ export function csvRows(text: string): string[][] {
 export async function useDemo(page: Page): Promise<void> {
   await openPage(page, 'read', 'Read');
   await page.getByRole('button', { name: 'Use the demo meter' }).click();
-  await expect(page.locator('.load-message')).toContainText(/Loaded the demo meter: 5 device\(s\)/);
+  await expect(page.locator('.load-message')).toContainText(/Loaded the demo meter: 6 device\(s\)/);
 }

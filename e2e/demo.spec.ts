@@ -199,14 +199,25 @@ test('the port choices say what this browser can do, and the bridge token is nev
   await expect(page.getByText('s3cret-token')).toHaveCount(0);
 });
 
-test('a browser without Web Serial is told so plainly', async ({ page }) => {
+test('a browser without Web Serial or WebUSB is told so plainly', async ({ page }) => {
   await page.addInitScript(() => {
     Object.defineProperty(Navigator.prototype, 'serial', { get: () => undefined, configurable: true });
+    Object.defineProperty(Navigator.prototype, 'usb', { get: () => undefined, configurable: true });
   });
   await page.goto('./#/read');
   await expect(page.locator('.no-serial')).toContainText('This browser has no Web Serial');
   await expect(page.getByRole('button', { name: 'Choose serial port…' })).toHaveCount(0);
   await expect(page.getByText('No bridge set.')).toBeVisible();
+});
+
+test('a browser without Web Serial but with WebUSB offers USB probes through WebUSB', async ({ page }) => {
+  await page.addInitScript(() => {
+    Object.defineProperty(Navigator.prototype, 'serial', { get: () => undefined, configurable: true });
+  });
+  await page.goto('./#/read');
+  await expect(page.getByRole('button', { name: 'Choose USB probe (WebUSB)…' })).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Choose serial port…' })).toHaveCount(0);
+  await expect(page.locator('.no-serial')).toHaveCount(0);
 });
 
 test('an optical probe (simulated through the app\'s serial seam) is bound to PORT1, remembered and read', async ({ page }) => {

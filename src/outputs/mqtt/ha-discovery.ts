@@ -127,7 +127,6 @@ export function haSensorConfig(topics: Topics, r: ReadingPayload, device: HaDevi
   const config: Record<string, unknown> = {
     name: r.signal_alias,
     unique_id: `${node}_${object}`,
-    object_id: `${node}_${object}`,
     state_topic: topics.reading(r.device_alias, r.signal_alias),
     // A bad reading has value null: rendered as None, Home Assistant shows the sensor as unknown.
     value_template: '{{ value_json.value }}',
