@@ -64,6 +64,10 @@ test('every control of the shell, Meters, the editor, Objects, Trace and Setting
   await openPage(page, 'trace', 'Trace');
   await page.locator('details.decoded > summary').first().click();
   await check('trace');
+  // The trace scrolls with the page: no scroll box inside the scrolling page.
+  const list = page.locator('ol.trace');
+  expect(await list.evaluate((el) => getComputedStyle(el).overflowY)).toBe('visible');
+  expect(await list.evaluate((el) => el.scrollHeight <= el.clientHeight + 1)).toBe(true);
   await openPage(page, 'settings', 'Settings');
   await check('settings');
   expect(found).toEqual([]);

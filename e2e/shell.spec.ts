@@ -68,3 +68,16 @@ test('bridge settings are saved and the token is masked', async ({ page }) => {
   await expect(page.locator('.usage')).toHaveText(/\d+(\.\d)? (B|KB|MB|GB)/);
   await expect(page.locator('.persisted')).toHaveText(/^(yes|no):/);
 });
+
+test('robots.txt is served as text, also once the service worker controls the page', async ({ page }) => {
+  test.setTimeout(60_000);
+  await page.goto('./');
+  await expect(page.getByRole('heading', { level: 1, name: 'Read' })).toBeVisible();
+  // The worker registers after load, when the page is idle; a reload puts the page under its control.
+  await page.evaluate(() => navigator.serviceWorker.ready.then(() => undefined));
+  await page.reload();
+  await expect.poll(() => page.evaluate(() => navigator.serviceWorker.controller !== null)).toBe(true);
+  const response = await page.goto('./robots.txt');
+  expect(response?.headers()['content-type'] ?? '').toMatch(/^text\/plain/);
+  expect(await page.locator('body').innerText()).toMatch(/^User-agent: \*/);
+});

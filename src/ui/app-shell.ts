@@ -174,7 +174,8 @@ export class AppShell extends LitElement {
         min-height: 56px;
         padding: 0.25rem 0;
         border-radius: 0;
-        font-size: 0.8125rem;
+        /* 12.5 px: "Settings" still fits a sixth of a 360 px screen. */
+        font-size: 0.78rem;
       }
       ::slotted(main) {
         padding: 1rem 1rem calc(72px + env(safe-area-inset-bottom, 0px));
@@ -185,6 +186,18 @@ export class AppShell extends LitElement {
       }
       .engine {
         font-size: 0.8rem;
+      }
+    }
+    /* Below 360 px the logo alone names the app (the name stays for screen readers), so the engine
+       status keeps two lines inside the 60 px header. */
+    @media (max-width: 359px) {
+      .brand-name {
+        position: absolute;
+        width: 1px;
+        height: 1px;
+        overflow: hidden;
+        clip-path: inset(50%);
+        white-space: nowrap;
       }
       .banner-slot {
         left: 0.5rem;
@@ -293,7 +306,7 @@ export class AppShell extends LitElement {
     return html`
       <a class="skip" href="#main" @click=${this.skipToMain}>Skip to content</a>
       <header>
-        <p class="brand"><img src="./icons/icon-192.png" alt="" width="32" height="32" />MeterScope</p>
+        <p class="brand"><img src="./icons/icon-192.png" alt="" width="32" height="32" /><span class="brand-name">MeterScope</span></p>
         <span class="header-end">
           <ms-install-button></ms-install-button>
           <span class="engine" role="status">${this.engineLabel()}</span>
@@ -314,4 +327,7 @@ export class AppShell extends LitElement {
   }
 }
 
-customElements.define('ms-app', AppShell);
+/** Defined by main.ts in a task after the modules were evaluated, so the two are not one long task. */
+export function defineAppShell(): void {
+  if (!customElements.get('ms-app')) customElements.define('ms-app', AppShell);
+}
