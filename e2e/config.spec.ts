@@ -116,10 +116,10 @@ test('the store keeps a pasted configuration in IndexedDB across reloads', async
   await openPage(page, 'read', 'Read');
   await page.getByLabel('Saved configuration').selectOption('pasted site');
   await page.getByRole('button', { name: 'Load into engine' }).click();
-  await expect(page.getByText(/Loaded "pasted site"/)).toBeVisible();
+  await expect(page.locator('.load-message')).toContainText(/Loaded "pasted site"/);
   await page.getByRole('button', { name: 'Start' }).click();
   await expect(page.locator('table.devices')).toContainText('Link lost', { timeout: 15_000 });
   await expect(page.locator('table.devices')).toContainText(/No serial port is chosen|network meter|bridge/);
   await page.getByRole('button', { name: 'Stop' }).click();
-  await expect(page.getByText('Stopped.')).toBeVisible();
+  await expect(page.locator('.read-message')).toContainText('Stopped.');
 });

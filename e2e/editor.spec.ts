@@ -106,9 +106,10 @@ test('duplicate, disable, export and a draft that survives a reload', async ({ p
   test.setTimeout(90_000);
   await openPage(page, 'meters', 'Meters');
   await page.getByRole('button', { name: 'Open demo' }).click();
-  await expect(page.getByText(/Valid: 5 device\(s\), \d+ signal\(s\)/)).toBeVisible();
+  // The demo: five polled meters and the HAN push port (disabled until a user switches it on).
+  await expect(page.getByText(/Valid: 6 device\(s\), \d+ signal\(s\)/)).toBeVisible();
   const devices = page.locator('li.device');
-  await expect(devices).toHaveCount(5);
+  await expect(devices).toHaveCount(6);
 
   // Every control of an open device form has an accessible name (its field name or its action).
   await page.getByRole('button', { name: 'Edit demo_dlms' }).click();
@@ -124,7 +125,7 @@ test('duplicate, disable, export and a draft that survives a reload', async ({ p
   await page.getByRole('button', { name: 'Close demo_dlms' }).click();
 
   await page.getByRole('button', { name: 'Duplicate demo_iec' }).click();
-  await expect(devices).toHaveCount(6);
+  await expect(devices).toHaveCount(7);
   const copy = deviceItem(page, 'demo_iec_copy');
   await expect(copy).toContainText('6 signals');
   await expect(field(ownFields(copy), 'name')).toHaveValue('Demo C&I meter (IEC 62056-21) (copy)');
@@ -148,10 +149,10 @@ test('duplicate, disable, export and a draft that survives a reload', async ({ p
   // Nothing lost: the unsaved document is back after a reload.
   await page.waitForTimeout(600);
   await page.reload();
-  await expect(page.locator('li.device')).toHaveCount(6);
+  await expect(page.locator('li.device')).toHaveCount(7);
   await expect(page.getByLabel('Configuration name')).toHaveValue('site A');
 
   await page.getByRole('button', { name: 'Save configuration' }).click();
-  await expect(page.getByText('Saved "site A".')).toBeVisible();
-  await expect(page.locator('li[data-config="site A"]')).toContainText('6 devices');
+  await expect(page.getByText('Saved "site A".').first()).toBeVisible();
+  await expect(page.locator('li[data-config="site A"]')).toContainText('7 devices');
 });

@@ -75,10 +75,10 @@ test('a HAN push port shows live values and counts, and its pushes are stored an
   const live = page.locator('ms-push-live section[data-device="han"]');
   await expect(live).toBeVisible();
   // Within one push interval or two: the power, every value of the list (named by OBIS), the counts.
-  await expect(live.getByTestId('push-power')).toHaveText(/^\d+ W$/, { timeout: 10_000 });
+  await expect(live.getByTestId('push-power')).toHaveText(/^\d+ W$/, { timeout: 30_000 });
   await expect(live.getByTestId('push-values')).toContainText('p_import');
   await expect(live.getByTestId('push-values')).toContainText('1.1.32.7.0.255');
-  await expect(live.getByTestId('push-counts')).toContainText(/[2-9] pushes, 0 missing, 0 bad/, { timeout: 10_000 });
+  await expect(live.getByTestId('push-counts')).toContainText(/(?:[2-9]|[1-9]\d+) pushes, 0 missing, 0 bad/, { timeout: 30_000 });
   await expect(live.locator('svg[role="img"]')).toHaveAttribute('aria-label', /Active power over the last \d+ pushes/);
   await page.getByRole('button', { name: 'Stop polling' }).click();
 

@@ -136,6 +136,34 @@ test('on a 390 px phone the port choice and Read now share a screen; after a rea
   await expect.poll(() => focused(page)).toMatchObject({ tag: 'h2', text: 'Values' });
 });
 
+test('a demo read on a 390 px phone does not move what is on screen: CLS under 0.02', async ({ page }) => {
+  test.setTimeout(90_000);
+  await page.setViewportSize(PHONE);
+  await useDemo(page);
+  // Layout shifts from here on, as CLS counts them: not those right after the user's own input.
+  await page.evaluate(() => {
+    const w = window as unknown as { __cls: number; __shifts: string[] };
+    w.__cls = 0;
+    w.__shifts = [];
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries() as (PerformanceEntry & { value: number; hadRecentInput: boolean; sources?: { node?: Node | null }[] })[]) {
+        if (e.hadRecentInput) continue;
+        w.__cls += e.value;
+        w.__shifts.push(`${e.value.toFixed(4)} ${(e.sources ?? []).map((s) => (s.node as Element | null)?.className ?? '?').join(', ')}`);
+      }
+    }).observe({ type: 'layout-shift' });
+  });
+  await readDlms(page);
+  await expect(page.locator('section.result .outcome')).toHaveText(/values read in/);
+  // Shifts are reported after the frame they happened in.
+  await page.waitForTimeout(1000);
+  const { cls, shifts } = await page.evaluate(() => {
+    const w = window as unknown as { __cls: number; __shifts: string[] };
+    return { cls: w.__cls, shifts: w.__shifts };
+  });
+  expect(cls, shifts.join('; ')).toBeLessThan(0.02);
+});
+
 test('Read and History print the same value in the same format: the locale’s, with the meter’s decimals', async ({ page }) => {
   test.setTimeout(90_000);
   await page.setViewportSize(PHONE);

@@ -184,8 +184,16 @@ export class AppShell extends LitElement {
         font-size: 1.05rem;
         gap: 0.4rem;
       }
+      /* The status's box fills the header's end and its text starts at the box's left edge: a longer
+         or shorter status ("loaded" / "loaded, reading") moves nothing on screen (layout shift). */
+      .header-end {
+        flex: 1 1 auto;
+      }
       .engine {
+        flex: 1 1 0;
+        min-width: 0;
         font-size: 0.8rem;
+        text-align: start;
       }
     }
     /* Below 360 px the logo alone names the app (the name stays for screen readers), so the engine

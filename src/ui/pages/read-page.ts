@@ -1,10 +1,6 @@
 import { LitElement, css, html, nothing } from 'lit';
-import { describeObis } from '../../protocols/cosem/dictionary';
 import type { StoredConfig } from '../../store';
 import { focusResult, prepareAnnouncer } from '../components/announcer';
-import '../components/export-buttons';
-import '../components/live-table';
-import '../components/push-live';
 import { EngineWatch, engineMonitor, getEngine } from '../engine-client';
 import { errorText, formatTime } from '../format';
 import { pageStyles } from '../shared-styles';
@@ -12,12 +8,16 @@ import { pageReadFeedback, withReadFeedback } from '../read-feedback';
 import { getStore } from '../store-client';
 import type { LiveRow } from '../components/live-table';
 import { BusyTicker, deviceStyles, renderDevices } from './read-devices';
-import { storedSource } from './read-exports';
 import { configSignals, liveRows } from './read-model';
 import './read-port-card';
-import { outcomeSpeech, renderSummary, summaryStyles, type ReadOutcome } from './read-summary';
+import { outcomeSpeech, type ReadOutcome } from './read-outcome';
+import { summaryStyles } from './read-summary-styles';
 
 export const DEMO_CONFIG_NAME = 'Demo meter';
+
+/** The sections below the first screen (see ReadPage.firstUpdated). */
+type Lower = typeof import('./read-lower');
+const loadLower = (): Promise<Lower> => import('./read-lower');
 
 /** How the last "Read now" ended, kept for this tab (the summary card outlives a walk to History). */
 let lastOutcome: ReadOutcome | undefined;
@@ -40,6 +40,7 @@ export class ReadPage extends LitElement {
     message: { state: true },
     working: { state: true },
     reading: { state: true },
+    lower: { state: true },
   };
 
   static override styles = [
@@ -80,12 +81,15 @@ export class ReadPage extends LitElement {
         padding-inline: 1.5rem;
         font-size: 1.1rem;
       }
-      .read-message {
+      /*
+       * Two lines kept for the load's and the read's outcome even while empty: text arriving at the
+       * end of an action must not push the cards below down on a phone (layout shift).
+       */
+      .read-message,
+      .load-message {
         margin: 0.5rem 0 0;
-      }
-      .read-message:empty,
-      .load-message:empty {
-        display: none;
+        line-height: 1.5;
+        min-height: 3em;
       }
       .read-bar {
         display: contents;
@@ -141,6 +145,8 @@ export class ReadPage extends LitElement {
   declare message: string;
   declare working: boolean;
   declare reading: boolean;
+  /** The sections below the first screen, once their module is loaded (see firstUpdated). */
+  declare lower: Lower | undefined;
   private readonly ticker = new BusyTicker(() => this.requestUpdate());
   private cancelled = false;
 
@@ -152,7 +158,25 @@ export class ReadPage extends LitElement {
     this.message = '';
     this.working = false;
     this.reading = false;
+    this.lower = undefined;
     new EngineWatch(this);
+  }
+
+  /**
+   * The first screen (port card, Read now) renders and paints on its own; the sections below it
+   * (result, live values, devices, values, export) follow in a task of their own, so the page's
+   * first render is not one long task at start-up. They are added below what is on screen, so
+   * nothing visible moves.
+   */
+  override firstUpdated(): void {
+    requestAnimationFrame(() =>
+      setTimeout(() => {
+        loadLower().then(
+          (m) => (this.lower = m),
+          (e: unknown) => (this.message = `Part of this page could not be loaded: ${errorText(e)}`),
+        );
+      }, 0),
+    );
   }
 
   override connectedCallback(): void {
@@ -293,6 +317,7 @@ export class ReadPage extends LitElement {
     const outcome = lastOutcome;
     if (!outcome) return;
     await this.updateComplete;
+    const { describeObis } = await loadLower();
     const rows = liveRows(configSignals(engineMonitor.loaded?.raw), engineMonitor.latest, describeObis, formatTime);
     focusResult(this.renderRoot.querySelector<HTMLElement>('section.result'), outcomeSpeech(outcome, rows));
     this.dispatchEvent(new CustomEvent<ReadOutcome>(READ_FINISHED, { detail: outcome, bubbles: true, composed: true }));
@@ -408,9 +433,9 @@ export class ReadPage extends LitElement {
    * Sections per kind of device beside the polled ones (a push port that talks first, e.g. DEMO-HAN,
    * shows its live values here). Each kind adds its own section; none for polled devices only.
    */
-  private renderLiveSections() {
+  private renderLiveSections(m: Lower) {
     // Pushing meters (DLMS mode PUSH): live values, power sparkline, missing and bad frame counts.
-    return html`<ms-push-live .describe=${describeObis}></ms-push-live>`;
+    return html`<ms-push-live .describe=${m.describeObis}></ms-push-live>`;
   }
 
   private showAllValues(): void {
@@ -418,7 +443,7 @@ export class ReadPage extends LitElement {
     heading?.focus();
   }
 
-  private renderValues(rows: LiveRow[]) {
+  private renderValues(rows: LiveRow[], m: Lower) {
     const good = rows.filter((r) => r.quality === 'good').length;
     const bad = rows.filter((r) => r.quality === 'bad').length;
     return html`<section class="card" aria-labelledby="values-title">
@@ -430,18 +455,24 @@ export class ReadPage extends LitElement {
       </section>
       <section class="card" aria-labelledby="export-title">
         <h2 id="export-title">Export</h2>
-        <ms-export-buttons label="Everything stored" .source=${storedSource}></ms-export-buttons>
+        <ms-export-buttons label="Everything stored" .source=${m.storedSource}></ms-export-buttons>
       </section>`;
   }
 
   override render() {
     const state = engineMonitor.status?.state ?? 'empty';
-    const rows = liveRows(configSignals(engineMonitor.loaded?.raw), engineMonitor.latest, describeObis, formatTime);
     return html`
       <h1>Read</h1>
       ${this.renderMeterCard(state)} ${this.renderReadCard(state)}
-      ${renderSummary(lastOutcome, rows, engineMonitor.session, this.reading, () => this.showAllValues())}
-      ${this.renderLiveSections()} ${this.renderDevicesCard()} ${this.renderValues(rows)}
+      ${this.lower ? this.renderLower(this.lower) : nothing}
+    `;
+  }
+
+  private renderLower(m: Lower) {
+    const rows = liveRows(configSignals(engineMonitor.loaded?.raw), engineMonitor.latest, m.describeObis, formatTime);
+    return html`
+      ${m.renderSummary(lastOutcome, rows, engineMonitor.session, this.reading, () => this.showAllValues())}
+      ${this.renderLiveSections(m)} ${this.renderDevicesCard()} ${this.renderValues(rows, m)}
     `;
   }
 }
