@@ -205,7 +205,7 @@ export class PushRunner implements LinkHolder {
     const check = this.watch.nextCheckAt;
     if (check !== undefined) wait = Math.min(wait, Math.max(1, check - now));
     if (deadline !== undefined) wait = Math.min(wait, Math.max(1, deadline - now));
-    if (this.pendingBytes) wait = Math.min(wait, this.silenceMs(link));
+    if (this.pendingBytes) wait = Math.min(wait, this.silenceMs(link, listener));
 
     const ac = new AbortController();
     const onStop = () => ac.abort(new MeterError('CANCELLED'));
@@ -244,10 +244,17 @@ export class PushRunner implements LinkHolder {
     await this.checkMissing();
   }
 
-  /** Twenty character times of silence end a raw APDU or a segmented push (at least 20 ms: USB adapters deliver in bursts). */
-  private silenceMs(link: Link): number {
+  /**
+   * The silence that ends what the bytes began. A raw APDU has no end mark: twenty character times (at
+   * least 50 ms, since USB adapters and the browser deliver in bursts with gaps of their own). A framed push
+   * is only cut short by a lost segment, and a meter sends one push's segments back to back and pushes at
+   * most once a second: fifty character times, at least 250 ms, so a delivery gap never ends a frame that
+   * is still arriving (a flush then skips its start as noise and the whole push is lost).
+   */
+  private silenceMs(link: Link, listener: PushListener): number {
     const bits = 1 + link.line.dataBits + (link.line.parity === 'none' ? 0 : 1) + link.line.stopBits;
-    return Math.max(20, Math.ceil((20 * bits * 1000) / link.line.baudRate));
+    const charMs = (bits * 1000) / link.line.baudRate;
+    return listener.detectedLinkLayer === 'raw' ? Math.max(50, Math.ceil(20 * charMs)) : Math.max(250, Math.ceil(50 * charMs));
   }
 
   private async handle(ev: PushEvent, receivedAt: number): Promise<void> {
