@@ -53,7 +53,7 @@ describe('the virtual meter keeps the 200 ms before the option select', () => {
     expect(await readWith({ ...syntheticMeter(20), minAckDelayMs: 0 }, 150)).toBe(20);
   });
 
-  it('mode E with its own t2 (MODE_E_T2_MS, 200 ms) is accepted', async () => {
+  it('mode E with its own t2 (MODE_E_T2_MS, 220 ms) is accepted', async () => {
     h = startMeter({ ...landisLikeModeC(), onModeE: async () => undefined });
     const { clock } = h;
     const r = await clock.run(signOnModeE(h.pair.client, clock, { retries: 0 }));
