@@ -6,7 +6,7 @@
  */
 import { MeterError } from '../../core/errors';
 import type { LineSettings } from '../../core/link';
-import { bulkEndpoints, claim, controlIn, controlInOrStall, controlOut, ensureConfigured, findInterface, hex, unsupportedLine, type ChipDriver, type ModemSignals, type UsbEndpointRef } from './chip-driver';
+import { type ChipDriver, type ModemSignals, type UsbEndpointRef, claimBulkInterface, controlIn, controlInOrStall, controlOut, hex, unsupportedLine } from './chip-driver';
 import type { UsbDeviceLike } from './usb-device';
 
 export const CH341_REQ = {
@@ -120,12 +120,7 @@ export class Ch34xDriver implements ChipDriver {
 
   /** ch341_configure + ch341_detect_quirks, then ch341_open's set_termios and dtr_rts. */
   async open(line: LineSettings, signals: ModemSignals): Promise<void> {
-    await ensureConfigured(this.device);
-    const itf = findInterface(this.device, (a) => a.endpoints.some((e) => e.type === 'bulk'));
-    if (!itf) throw new MeterError('UNSUPPORTED', 'The CH34x device has no interface with bulk endpoints.');
-    this.interfaceNumber = itf.interfaceNumber;
-    this.endpoints = bulkEndpoints(itf.alt, 'CH34x');
-    await claim(this.device, itf.interfaceNumber);
+    ({ interfaceNumber: this.interfaceNumber, endpoints: this.endpoints } = await claimBulkInterface(this.device, 'CH34x'));
     const version = await controlIn(this.device, this.setup(CH341_REQ.READ_VERSION, 0, 0), 2);
     this.version = version[0];
     await this.out(CH341_REQ.SERIAL_INIT, 0, 0);

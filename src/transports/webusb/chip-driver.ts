@@ -142,6 +142,22 @@ export async function claim(device: UsbDeviceLike, interfaceNumber: number): Pro
   }
 }
 
+/**
+ * The open step the single-interface vendor chips share: the device opened and configured, the first
+ * interface with bulk endpoints found and claimed. Returns its number and bulk endpoint pair.
+ */
+export async function claimBulkInterface(
+  device: UsbDeviceLike,
+  chip: string,
+): Promise<{ interfaceNumber: number; endpoints: { bulkIn: UsbEndpointRef; bulkOut: UsbEndpointRef } }> {
+  await ensureConfigured(device);
+  const itf = findInterface(device, (a) => a.endpoints.some((e) => e.type === 'bulk'));
+  if (!itf) throw new MeterError('UNSUPPORTED', `The ${chip} device has no interface with bulk endpoints.`);
+  const endpoints = bulkEndpoints(itf.alt, chip);
+  await claim(device, itf.interfaceNumber);
+  return { interfaceNumber: itf.interfaceNumber, endpoints };
+}
+
 export function unsupportedLine(chip: string, line: LineSettings, why: string): MeterError {
   return new MeterError('UNSUPPORTED', `The ${chip} cannot run ${line.baudRate} ${line.dataBits}${line.parity[0].toUpperCase()}${line.stopBits}: ${why}`);
 }

@@ -5,7 +5,7 @@
  */
 import { MeterError } from '../../core/errors';
 import type { LineSettings } from '../../core/link';
-import { bulkEndpoints, claim, controlOut, ensureConfigured, findInterface, unsupportedLine, type ChipDriver, type ModemSignals, type UsbEndpointRef } from './chip-driver';
+import { type ChipDriver, type ModemSignals, type UsbEndpointRef, claimBulkInterface, controlOut, unsupportedLine } from './chip-driver';
 import type { UsbDeviceLike } from './usb-device';
 
 /** AN571 §5 request codes. */
@@ -48,12 +48,7 @@ export class Cp210xDriver implements ChipDriver {
 
   /** cp210x_open: IFC_ENABLE, then cp210x_set_termios (speed, line control), then dtr_rts (SET_MHS). */
   async open(line: LineSettings, signals: ModemSignals): Promise<void> {
-    await ensureConfigured(this.device);
-    const itf = findInterface(this.device, (a) => a.endpoints.some((e) => e.type === 'bulk'));
-    if (!itf) throw new MeterError('UNSUPPORTED', 'The CP210x device has no interface with bulk endpoints.');
-    this.interfaceNumber = itf.interfaceNumber;
-    this.endpoints = bulkEndpoints(itf.alt, 'CP210x');
-    await claim(this.device, itf.interfaceNumber);
+    ({ interfaceNumber: this.interfaceNumber, endpoints: this.endpoints } = await claimBulkInterface(this.device, 'CP210x'));
     await this.out(CP210X_REQ.IFC_ENABLE, 0x0001);
     await this.setLine(line);
     await this.setSignals(signals);

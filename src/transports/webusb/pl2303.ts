@@ -7,7 +7,7 @@
  */
 import { MeterError } from '../../core/errors';
 import type { LineSettings } from '../../core/link';
-import { bulkEndpoints, claim, controlIn, controlInOrStall, controlOut, ensureConfigured, findInterface, unsupportedLine, type ChipDriver, type ModemSignals, type UsbEndpointRef } from './chip-driver';
+import { type ChipDriver, type ModemSignals, type UsbEndpointRef, claimBulkInterface, controlIn, controlInOrStall, controlOut, unsupportedLine } from './chip-driver';
 import { bcdDevice, bcdUsb, type UsbDeviceLike } from './usb-device';
 
 export const PL2303_REQ = {
@@ -62,12 +62,7 @@ export class Pl2303Driver implements ChipDriver {
   }
 
   async open(line: LineSettings, signals: ModemSignals): Promise<void> {
-    await ensureConfigured(this.device);
-    const itf = findInterface(this.device, (a) => a.endpoints.some((e) => e.type === 'bulk'));
-    if (!itf) throw new MeterError('UNSUPPORTED', 'The PL2303 device has no interface with bulk endpoints.');
-    this.interfaceNumber = itf.interfaceNumber;
-    this.endpoints = bulkEndpoints(itf.alt, 'PL2303');
-    await claim(this.device, itf.interfaceNumber);
+    ({ interfaceNumber: this.interfaceNumber, endpoints: this.endpoints } = await claimBulkInterface(this.device, 'PL2303'));
     this.type = await this.detect();
     if (this.type === 'HXN') {
       // pl2303_open: reset the upstream and downstream pipes.
